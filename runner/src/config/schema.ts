@@ -1,0 +1,178 @@
+// The one configuration schema of Lakebench. The CLI validates user YAML with it, and the Helm
+// chart renders its runner ConfigMap in exactly this shape (charts/lakebench/templates/runner/).
+// Every object is strict: an unknown key is an error, never silently ignored.
+import { z } from 'zod';
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z)?$/, 'expected an ISO date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)');
+
+const checkMode = z.enum(['fail', 'warn']);
+const threshold = (max: number | undefined, mode: 'fail' | 'warn' = 'fail') =>
+  z
+    .strictObject({
+      max: z.number().nonnegative().optional().describe('largest accepted value (a share 0..1 for rates, a count otherwise)'),
+      mode: checkMode.default(mode),
+    })
+    .prefault({ max, mode });
+
+export const QUALITY_CHECKS = [
+  'file_set',
+  'schema',
+  'row_count',
+  'not_null',
+  'structural_nulls',
+  'domains',
+  'payload',
+  'email_malformed_rate',
+  'phone_unnormalizable_rate',
+  'duplicate_suspected_rate',
+  'dirt_present',
+] as const;
+export type QualityCheckName = (typeof QUALITY_CHECKS)[number];
+
+const s3Endpoint = z.strictObject({
+  endpoint: z.url().describe('S3 endpoint URL, e.g. http://garage.lakebench.svc:3900'),
+  region: z.string().min(1).default('us-east-1'),
+  pathStyle: z.boolean().default(true),
+});
+
+export const resultsBucketSchema = s3Endpoint.extend({
+  bucket: z.string().min(3).max(63),
+  prefix: z.string().default(''),
+});
+
+export const configSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lower-case letters, digits and dashes (a Kubernetes name)').max(40).default('lakebench'),
+  scale: z.number().min(0.01, 'scale must be at least 0.01').max(10000, 'scale must be at most 10000').default(0.1),
+  seed: z.number().int().nonnegative().default(42),
+  platform: z.enum(['auto', 'embedded', 'kubernetes']).default('auto'),
+  output: z.string().min(1).default('lakebench-output'),
+  asOfDate: isoDate.optional().describe('reference date for recency; default: the last event date in bronze'),
+
+  datagen: z
+    .strictObject({
+      window: z
+        .strictObject({ start: isoDate.default('2024-01-01'), end: isoDate.default('2025-12-31') }).prefault({}),
+      fileSizeMb: z.number().int().min(1).max(4096).optional().describe('nominal file size; default 16 MB embedded, 512 MB in a cluster'),
+      dirtyRatio: z.number().min(0).max(1).default(0.08),
+      workers: z.number().int().min(1).max(256).optional().describe('parallel generator workers; default: CPU count'),
+      customers: z
+        .strictObject({ s: z.number().positive().default(1.0), q: z.number().nonnegative().default(10) }).prefault({}),
+      parallelism: z.number().int().min(1).max(1000).optional().describe('cluster: datagen Job pods; default from the sizing model'),
+    }).prefault({}),
+
+  benchmark: z
+    .strictObject({
+      engine: z.enum(['duckdb', 'trino', 'spark-thrift']).optional().describe('default: duckdb embedded, trino in a cluster'),
+      mode: z.enum(['power', 'throughput', 'composite']).default('power'),
+      iterations: z.number().int().min(1).max(100).default(1),
+      streams: z.number().int().min(1).max(64).default(4),
+      cache: z.enum(['hot', 'cold']).default('hot'),
+      timeoutSeconds: z.number().positive().max(86400).default(300),
+      seed: z.number().int().nonnegative().default(42),
+    }).prefault({}),
+
+  quality: z
+    .strictObject({
+      thresholds: z
+        .strictObject({
+          file_set: threshold(0),
+          schema: threshold(0),
+          row_count: threshold(0),
+          not_null: threshold(0),
+          structural_nulls: threshold(0),
+          domains: threshold(0),
+          payload: threshold(0),
+          email_malformed_rate: threshold(undefined),
+          phone_unnormalizable_rate: threshold(undefined),
+          duplicate_suspected_rate: threshold(0.05),
+          dirt_present: threshold(undefined, 'warn'),
+        })
+        .prefault({}),
+    }).prefault({}),
+
+  pipeline: z
+    .strictObject({
+      mode: z.enum(['batch']).default('batch').describe('continuous mode is not implemented yet'),
+      preBenchmarkMaintenance: z.boolean().default(true),
+      timeoutSeconds: z.number().positive().optional().describe('per-stage timeout; default max(3600, scale × 60)'),
+    }).prefault({}),
+
+  silver: z
+    .strictObject({
+      strategy: z.enum(['auto', 'simple', 'streaming', 'chunked', 'salted']).default('auto'),
+      distributionMode: z.enum(['hash', 'none', 'range']).default('hash'),
+      targetFileSizeMb: z.number().int().min(1).default(128),
+      simpleThresholdGb: z.number().positive().default(100),
+      chunkedThresholdGb: z.number().positive().default(5120),
+      chunkSizeGb: z.number().positive().default(1024),
+      skewThreshold: z.number().positive().default(100),
+      enableSalting: z.boolean().default(true),
+      sizeGb: z.number().positive().optional().describe('skip profiling and use this size'),
+    }).prefault({}),
+
+  results: z
+    .strictObject({
+      bucket: resultsBucketSchema.optional().describe('upload results here; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY'),
+    }).prefault({}),
+
+  // Everything below is read only by the kubernetes platform; the chart renders it.
+  cluster: z
+    .strictObject({
+      namespace: z.string().min(1).default('lakebench'),
+      release: z.string().min(1).default('lakebench'),
+      storage: s3Endpoint
+        .extend({
+          buckets: z
+            .strictObject({
+              bronze: z.string().default('lakebench-bronze'),
+              silver: z.string().default('lakebench-silver'),
+              gold: z.string().default('lakebench-gold'),
+            }).prefault({}),
+        })
+        .optional(),
+      catalog: z
+        .strictObject({
+          type: z.enum(['hive', 'polaris']).default('hive'),
+          name: z.string().default('lakehouse'),
+          uri: z.string().min(1).describe('thrift://host:9083 for Hive, http://host:8181/api/catalog for Polaris'),
+          warehouse: z.string().optional().describe('Polaris catalog (warehouse) name'),
+        })
+        .optional(),
+      tableFormat: z.enum(['iceberg', 'delta']).default('iceberg'),
+      queryEngine: z
+        .strictObject({
+          type: z.enum(['trino', 'spark-thrift', 'duckdb']).default('trino'),
+          endpoint: z.string().min(1).describe('http://trino:8080 or spark-thrift:10000'),
+          workers: z.number().int().min(0).default(1),
+          workerCpu: z.number().positive().default(2),
+          workerMemoryGb: z.number().positive().default(8),
+        })
+        .optional(),
+      spark: z
+        .strictObject({
+          image: z.string().min(1).default('apache/spark:4.0.1-python3'),
+          serviceAccount: z.string().default('lakebench-spark-runner'),
+          version: z.enum(['3', '4']).default('4'),
+          scratchStorageClass: z.string().optional(),
+          executors: z
+            .strictObject({
+              'bronze-verify': z.number().int().min(1).optional(),
+              'silver-build': z.number().int().min(1).optional(),
+              'gold-finalize': z.number().int().min(1).optional(),
+            }).prefault({}),
+          allowOverCeiling: z.boolean().default(false).describe('acknowledge executor overrides above 28'),
+        }).prefault({}),
+      runnerImage: z.string().optional(),
+      nodes: z
+        .strictObject({ count: z.number().int().min(1), cpu: z.number().positive(), memoryGb: z.number().positive() })
+        .optional()
+        .describe('declared node size, used by the capacity preflight without a cluster'),
+    })
+    .optional(),
+});
+
+export type LakebenchConfig = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type ResultsBucket = z.infer<typeof resultsBucketSchema>;
