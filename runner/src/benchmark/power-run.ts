@@ -1,0 +1,101 @@
+// The power run (benchmark.md §6–8): an untimed warm-up pass when hot, or a flush before every timed
+// execution when cold, then N iterations of the 8 queries in power order. Every execution is
+// fingerprinted; a query succeeds only if every iteration succeeded with at least its declared
+// minimum rows and the same fingerprint.
+import type { QueryEngine, QueryOutcome, Cell } from '../engines/engine.js';
+import { adapt } from '../sql/dialect.js';
+import { QUERIES, type QueryDef } from '../sql/queries.js';
+import { fingerprint, canonicalRows } from './fingerprint.js';
+import { median, percentile } from './qph.js';
+import { BadInputError } from '../util/errors.js';
+import type { QueryResult } from '../model/metrics.js';
+
+export type PowerRunOptions = { iterations: number; cache: 'hot' | 'cold'; timeoutSeconds: number };
+
+export type QueryRun = {
+  def: QueryDef;
+  result: QueryResult;
+  /** Columns and rows of the last successful execution, for answer checks and the stored result. */
+  columns: string[];
+  rows: Cell[][];
+};
+
+export type PowerRun = { queries: QueryRun[]; flushed: string[]; notFlushed: string[]; warmup: boolean };
+
+export type BenchmarkProgress = (event: { query: string; iteration: number; outcome: QueryOutcome }) => void;
+
+export async function powerRun(engine: QueryEngine, options: PowerRunOptions, onProgress?: BenchmarkProgress): Promise<PowerRun> {
+  const sqlOf = (q: QueryDef) => adapt(q.sql, engine.dialect, engine.tables);
+  const warmup = options.cache === 'hot';
+  if (warmup) for (const q of QUERIES) await engine.execute(sqlOf(q), { timeoutSeconds: options.timeoutSeconds });
+
+  const samples = new Map<string, QueryOutcome[]>(QUERIES.map((q) => [q.id, []]));
+  const flushed = new Set<string>();
+  const notFlushed = new Set<string>();
+  for (let iteration = 1; iteration <= options.iterations; iteration++) {
+    for (const q of QUERIES) {
+      if (options.cache === 'cold') {
+        const report = await engine.flush();
+        if (report.flushed.length === 0) {
+          throw new BadInputError(`the ${engine.type} engine could not flush anything, so a cold run would not be cold`, 'benchmark.cache');
+        }
+        report.flushed.forEach((f) => flushed.add(f));
+        report.notFlushed.forEach((f) => notFlushed.add(f));
+      }
+      const outcome = await engine.execute(sqlOf(q), { timeoutSeconds: options.timeoutSeconds });
+      samples.get(q.id)!.push(outcome);
+      onProgress?.({ query: q.id, iteration, outcome });
+    }
+  }
+  return { queries: QUERIES.map((q) => summarise(q, samples.get(q.id)!)), flushed: [...flushed], notFlushed: [...notFlushed], warmup };
+}
+
+function summarise(def: QueryDef, outcomes: QueryOutcome[]): QueryRun {
+  const seconds = outcomes.map((o) => o.elapsedSeconds);
+  const prints = outcomes.map((o) => (o.ok ? fingerprint(o.columns, o.rows) : null));
+  const firstFailure = outcomes.find((o): o is Extract<QueryOutcome, { ok: false }> => !o.ok);
+  const tooFew = outcomes.find((o) => o.ok && o.rows.length < def.minRows);
+  const stable = prints.every((p) => p !== null && p === prints[0]);
+  const lastOk = [...outcomes].reverse().find((o): o is Extract<QueryOutcome, { ok: true }> => o.ok);
+  let error: QueryResult['error'] = null;
+  if (firstFailure) error = firstFailure.error;
+  else if (tooFew && tooFew.ok) error = { code: 'TOO_FEW_ROWS', message: `returned ${tooFew.rows.length} rows, fewer than the declared minimum of ${def.minRows}` };
+  else if (!stable) error = { code: 'FINGERPRINT_UNSTABLE', message: 'iterations returned different answers' };
+  return {
+    def,
+    columns: lastOk?.columns ?? [],
+    rows: lastOk?.rows ?? [],
+    result: {
+      id: def.id,
+      name: def.name,
+      display_name: def.displayName,
+      class: def.class,
+      success: error === null,
+      rows: lastOk ? lastOk.rows.length : null,
+      elapsed_seconds: median(seconds),
+      samples_seconds: seconds,
+      p50_seconds: percentile(seconds, 50),
+      p95_seconds: percentile(seconds, 95),
+      min_seconds: Math.min(...seconds),
+      max_seconds: Math.max(...seconds),
+      fingerprint: stable ? prints[0]! : (prints.find((p) => p !== null) ?? null),
+      fingerprint_stable: stable,
+      checks: [],
+      error,
+      engine_stats: lastOk?.engineStats ?? null,
+    },
+  };
+}
+
+/** What benchmark/<Q-id>.json stores: canonical rows (≤ 1,000) and fingerprints of every execution. */
+export function storedResult(run: QueryRun): Record<string, unknown> {
+  const canonical = canonicalRows(run.rows);
+  return {
+    id: run.def.id,
+    name: run.def.name,
+    fingerprint: run.result.fingerprint,
+    columns: run.columns,
+    row_count: run.rows.length,
+    canonical_rows: canonical.length <= 1000 ? canonical : null,
+  };
+}

@@ -1,0 +1,107 @@
+// Generates a whole bronze dataset into a local folder with a pool of worker threads: removes
+// leftovers the new manifest will not name, skips files that are already complete (resume), writes
+// one manifest entry per file as it lands, then the final manifest.
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileKey, fileName, manifestEntryName, type DatasetParams } from './dataset.js';
+import { buildManifest, fileEntrySchema, manifestSchema, type FileEntry, type Manifest } from './manifest.js';
+import { startWorker } from '../util/workers.js';
+import { writeJsonAtomic } from '../util/fs-atomic.js';
+
+export type DatagenProgress = { done: number; total: number; skipped: number; bytes: number; index: number };
+
+export type DatagenOptions = {
+  params: DatasetParams;
+  /** `<warehouse>/bronze`: data files here, the manifest in `_manifest/`. */
+  bronzeDir: string;
+  workers?: number;
+  duckdbVersion: string;
+  now?: () => Date;
+  onProgress?: (p: DatagenProgress) => void;
+};
+
+export const manifestDir = (bronzeDir: string) => path.join(bronzeDir, '_manifest');
+export const manifestPath = (bronzeDir: string) => path.join(manifestDir(bronzeDir), 'manifest.json');
+
+export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
+  const { params, bronzeDir } = opts;
+  const entriesDir = path.join(manifestDir(bronzeDir), 'files');
+  await mkdir(entriesDir, { recursive: true });
+  await rm(manifestPath(bronzeDir), { force: true }); // a manifest only ever describes a finished set
+  await removeLeftovers(bronzeDir, entriesDir, params.file_count);
+
+  const entries = new Map<number, FileEntry>();
+  const todo: number[] = [];
+  for (let i = 0; i < params.file_count; i++) {
+    const done = await completedEntry(bronzeDir, entriesDir, i);
+    if (done && done.stream_key === fileKey(params, i)) entries.set(i, done);
+    else todo.push(i);
+  }
+  const skipped = entries.size;
+  let bytes = [...entries.values()].reduce((n, e) => n + e.bytes, 0);
+
+  const workerCount = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), todo.length));
+  const shares = Array.from({ length: workerCount }, (_, w) => todo.filter((_, k) => k % workerCount === w));
+  await Promise.all(
+    shares.map(
+      (indices) =>
+        new Promise<void>((resolve, reject) => {
+          if (indices.length === 0) return resolve();
+          const worker = startWorker(new URL('./worker.js', import.meta.url), { params, indices, dir: bronzeDir });
+          let failed = false;
+          worker.on('message', (msg: { type: string; entry?: unknown; index?: number; message?: string }) => {
+            if (msg.type === 'file') {
+              const entry = fileEntrySchema.parse(msg.entry);
+              entries.set(entry.index, entry);
+              bytes += entry.bytes;
+              void writeJsonAtomic(path.join(entriesDir, manifestEntryName(entry.index)), entry).then(() =>
+                opts.onProgress?.({ done: entries.size, total: params.file_count, skipped, bytes, index: entry.index }),
+              );
+            } else if (msg.type === 'error') {
+              failed = true;
+              reject(new Error(`datagen failed on ${fileName(msg.index ?? -1)}: ${msg.message}`));
+            }
+          });
+          worker.on('error', (e) => ((failed = true), reject(e)));
+          worker.on('exit', (code) => (failed ? undefined : code === 0 ? resolve() : reject(new Error(`datagen worker exited with code ${code}`))));
+        }),
+    ),
+  );
+  // Entries are written asynchronously as files land; write them all again to be sure none is pending.
+  await Promise.all([...entries.values()].map((e) => writeJsonAtomic(path.join(entriesDir, manifestEntryName(e.index)), e)));
+  const manifest = buildManifest(params, [...entries.values()], opts.duckdbVersion, (opts.now ?? (() => new Date()))());
+  await writeJsonAtomic(manifestPath(bronzeDir), manifest);
+  return manifest;
+}
+
+/** A file counts as done when its data file and manifest entry both exist and the sizes agree. */
+async function completedEntry(bronzeDir: string, entriesDir: string, index: number): Promise<FileEntry | undefined> {
+  try {
+    const entry = fileEntrySchema.parse(JSON.parse(await readFile(path.join(entriesDir, manifestEntryName(index)), 'utf8')));
+    const size = (await stat(path.join(bronzeDir, fileName(index)))).size;
+    return size === entry.bytes ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Anything under the data prefix that the new manifest will not name goes (data.md §2.2). */
+async function removeLeftovers(bronzeDir: string, entriesDir: string, fileCount: number): Promise<void> {
+  const wanted = new Set(Array.from({ length: fileCount }, (_, i) => fileName(i)));
+  for (const name of await readdir(bronzeDir)) {
+    if (name === '_manifest') continue;
+    if (!wanted.has(name)) await rm(path.join(bronzeDir, name), { recursive: true, force: true });
+  }
+  const wantedEntries = new Set(Array.from({ length: fileCount }, (_, i) => manifestEntryName(i)));
+  for (const name of await readdir(entriesDir)) if (!wantedEntries.has(name)) await rm(path.join(entriesDir, name), { force: true });
+}
+
+export async function readManifest(bronzeDir: string): Promise<Manifest | undefined> {
+  try {
+    return manifestSchema.parse(JSON.parse(await readFile(manifestPath(bronzeDir), 'utf8')));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,86 @@
+// The DuckDB query engine of the embedded mode: in-process, over the Parquet tables under
+// `<output>/warehouse/`. Views are created before timing starts; a cold flush reopens the database.
+import path from 'node:path';
+import type { QueryEngine, QueryOutcome, FlushReport } from './engine.js';
+import { clipError } from './engine.js';
+import { openDuckDb, closeDuckDb, queryCells, duckdbVersion, sqlString, type DuckSession } from './duckdb-session.js';
+
+export const silverGlob = (warehouse: string) => path.join(warehouse, 'silver', 'customer_interactions_enriched', '**', '*.parquet');
+export const goldGlob = (warehouse: string) => path.join(warehouse, 'gold', 'customer_executive_dashboard', '*.parquet');
+
+/**
+ * Views over the warehouse files (only the layers asked for: gold does not exist while it is being
+ * built). `interaction_date` comes back typed DATE from the hive-style folder names.
+ */
+export async function createWarehouseViews(session: DuckSession, warehouse: string, layers: readonly ('silver' | 'gold')[] = ['silver', 'gold']): Promise<void> {
+  const c = session.connection;
+  if (layers.includes('silver')) {
+    await c.run('CREATE SCHEMA IF NOT EXISTS silver');
+    await c.run(
+      `CREATE OR REPLACE VIEW silver.customer_interactions_enriched AS SELECT * FROM read_parquet(${sqlString(silverGlob(warehouse))}, hive_partitioning = true, hive_types = {'interaction_date': DATE})`,
+    );
+  }
+  if (layers.includes('gold')) {
+    await c.run('CREATE SCHEMA IF NOT EXISTS gold');
+    await c.run(`CREATE OR REPLACE VIEW gold.customer_executive_dashboard AS SELECT * FROM read_parquet(${sqlString(goldGlob(warehouse))})`);
+  }
+}
+
+export const DUCKDB_TABLES = { silver: 'silver.customer_interactions_enriched', gold: 'gold.customer_executive_dashboard' } as const;
+
+export class DuckDbEngine implements QueryEngine {
+  readonly type = 'duckdb' as const;
+  readonly dialect = 'duckdb' as const;
+  readonly tables = DUCKDB_TABLES;
+  private constructor(
+    private session: DuckSession,
+    private readonly warehouse: string,
+    private readonly threads: number | undefined,
+  ) {}
+
+  static async open(warehouse: string, threads?: number): Promise<DuckDbEngine> {
+    const session = await openDuckDb({ threads });
+    await createWarehouseViews(session, warehouse);
+    return new DuckDbEngine(session, warehouse, threads);
+  }
+
+  async version(): Promise<string> {
+    return duckdbVersion();
+  }
+
+  async execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
+    const start = performance.now();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.session.connection.interrupt();
+    }, options.timeoutSeconds * 1000);
+    try {
+      const { columns, rows } = await queryCells(this.session.connection, sql);
+      const elapsedSeconds = (performance.now() - start) / 1000;
+      return { ok: true, columns, rows, elapsedSeconds, engineStats: null };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return {
+        ok: false,
+        timedOut,
+        elapsedSeconds: timedOut ? options.timeoutSeconds : (performance.now() - start) / 1000,
+        error: { code: timedOut ? 'TIMEOUT' : (/^(\w+ Error):/.exec(message)?.[1] ?? 'DUCKDB_ERROR'), message: clipError(message) },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closing the database drops its buffer pool and its Parquet metadata and object caches. */
+  async flush(): Promise<FlushReport> {
+    closeDuckDb(this.session);
+    this.session = await openDuckDb({ threads: this.threads });
+    await createWarehouseViews(this.session, this.warehouse);
+    return { flushed: ['duckdb database instance reopened: buffer pool, Parquet metadata and object caches'], notFlushed: ['OS page cache'] };
+  }
+
+  async close(): Promise<void> {
+    closeDuckDb(this.session);
+  }
+}

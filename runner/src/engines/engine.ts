@@ -1,0 +1,40 @@
+// The query-engine interface the benchmark speaks to. Implementations live next to this file, one
+// per engine, and are the only code that imports their client library. Errors of a query come back
+// as values (never thrown), so a failed query can never be mistaken for a success.
+import type { Dialect } from '../sql/dialect.js';
+
+/** A result cell, normalised across engines so fingerprints can compare them. */
+export type Cell = null | boolean | number | bigint | string | { date: string } | { timestamp: string };
+
+export type QuerySuccess = {
+  ok: true;
+  columns: string[];
+  rows: Cell[][];
+  elapsedSeconds: number;
+  engineStats: Record<string, unknown> | null;
+};
+export type QueryFailure = {
+  ok: false;
+  error: { code: string; message: string };
+  timedOut: boolean;
+  elapsedSeconds: number;
+};
+export type QueryOutcome = QuerySuccess | QueryFailure;
+
+export type FlushReport = { flushed: string[]; notFlushed: string[] };
+
+export interface QueryEngine {
+  readonly type: 'duckdb' | 'trino' | 'spark-thrift';
+  readonly dialect: Dialect;
+  /** Table names the `{silver}` / `{gold}` placeholders resolve to on this engine. */
+  readonly tables: { silver: string; gold: string };
+  version(): Promise<string>;
+  /** Runs one statement; timing covers submission to the last row consumed. */
+  execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome>;
+  /** Drops what the engine can drop from a client before a cold execution (benchmark.md §8). */
+  flush(): Promise<FlushReport>;
+  close(): Promise<void>;
+}
+
+/** Keeps error texts to the 2,000 characters benchmark.md §6 asks for. */
+export const clipError = (message: string): string => (message.length > 2000 ? `${message.slice(0, 1997)}...` : message);

@@ -1,0 +1,190 @@
+// The batch orchestrator: [datagen] → bronze-verify → silver-build → gold-finalize → [maintenance]
+// → benchmark → metrics.json + report, through the Platform interface only. Everything a user can
+// get wrong is checked before the run record exists; afterwards every outcome, an interruption
+// included, ends in a recorded verdict.
+import type { LakebenchConfig } from '../config/schema.js';
+import type { Manifest } from '../datagen/manifest.js';
+import type { Platform, RunContext } from '../platforms/platform.js';
+import type { Metrics, StageEntry } from '../model/metrics.js';
+import { BATCH_STAGES, type BatchStage } from './stage-report.js';
+import { entryFromReport, observedEntry } from '../model/stage-entry.js';
+import { assembleMetrics } from '../model/assemble-metrics.js';
+import { newRunId } from '../model/run-id.js';
+import { runBenchmark } from '../benchmark/run-benchmark.js';
+import { storedResult } from '../benchmark/power-run.js';
+import { writeRunRecord, publishRun, listRuns, type RunRecord } from '../storage/results.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import { renderReport } from '../report/render.js';
+import { indexEntryFromMetrics } from '../report/history.js';
+import { BadInputError, errorMessage } from '../util/errors.js';
+import type { Progress } from './progress.js';
+
+export type BatchOptions = {
+  stages: readonly BatchStage[];
+  benchmark: boolean;
+  /** Runs datagen first (resuming whatever is already complete). */
+  generate: boolean;
+  /** When bronze is missing: generate it (run) or refuse (benchmark on existing tables). */
+  generateIfMissing: boolean;
+  timeoutSeconds: number;
+};
+
+export type BatchResult = { metrics: Metrics; exitCode: number; reportKey: string };
+
+export async function runBatch(
+  config: LakebenchConfig,
+  platform: Platform,
+  local: ObjectStore,
+  remote: ObjectStore | undefined,
+  opts: BatchOptions,
+  progress: Progress,
+  preflight: (manifest: Manifest) => Promise<void>,
+): Promise<BatchResult> {
+  let manifest = opts.generate ? undefined : await platform.existingManifest(config);
+  if (manifest) await preflight(manifest);
+  else if (!opts.generate && !opts.generateIfMissing) {
+    throw new BadInputError('no bronze dataset for this config (scale, seed, window): run `lakebench run` or `lakebench generate` first', 'bronze');
+  }
+
+  const start = new Date();
+  const runId = newRunId(start);
+  const record: RunRecord = { run_id: runId, state: 'running', started_at: start.toISOString(), heartbeat_at: start.toISOString(), ended_at: null, reason: null };
+  await writeRunRecord(local, record);
+  const logLines: string[] = [];
+  const log = (line: string) => {
+    logLines.push(`${new Date().toISOString()} ${line}`);
+    progress.line(line);
+  };
+  let interrupted: string | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted = `interrupted by ${signal}`;
+    void writeRunRecord(local, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason: interrupted }).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const stages: StageEntry[] = [];
+  const files: Record<string, string> = {};
+  let datagenSeconds: number | null = null;
+  let benchmark: Metrics['benchmark'] = null;
+  let failed = false;
+  let step: StageEntry['name'] = 'datagen';
+  let stepStart = new Date();
+  try {
+    log(`run ${runId}: ${platform.kind} platform, scale ${config.scale}, output ${local.location}`);
+    if (!manifest) {
+      const t0 = new Date();
+      log('datagen: generating bronze');
+      manifest = await platform.generate(config, (p) => progress.datagen(p));
+      datagenSeconds = (Date.now() - t0.getTime()) / 1000;
+      stages.push(
+        observedEntry('datagen', 'datagen', t0, new Date(), 'succeeded', platform.resources('bronze-verify'), {
+          output_bytes: manifest.totals.total_bytes,
+          output_rows: manifest.totals.total_rows,
+          files_written: manifest.totals.file_count,
+          metrics_source: 'stage-report',
+          extras: { data_fingerprint: manifest.data_fingerprint },
+        }),
+      );
+      log(`datagen: ${manifest.totals.file_count} files, ${manifest.totals.total_rows} rows, ${(manifest.totals.total_bytes / 2 ** 20).toFixed(1)} MiB in ${datagenSeconds.toFixed(1)} s`);
+    }
+    files['datagen-manifest.json'] = `${JSON.stringify(manifest, null, 2)}\n`;
+    const ctx: RunContext = { config, runId, referenceDate: config.asOfDate?.slice(0, 10) ?? manifest.totals.event_date_max, manifest, log };
+
+    for (const stage of BATCH_STAGES) {
+      if (!opts.stages.includes(stage)) continue;
+      [step, stepStart] = [stage, new Date()];
+      if (failed) {
+        stages.push(observedEntry(stage, platform.kind === 'embedded' ? 'duckdb' : 'spark', new Date(), new Date(), 'skipped', platform.resources(stage), { error: { message: 'an earlier stage failed', reason: 'SKIPPED', log_tail: null } }));
+        continue;
+      }
+      const t0 = new Date();
+      const timer = progress.stage(stage);
+      try {
+        const report = await withTimeout(platform.runStage(stage, ctx), opts.timeoutSeconds, stage);
+        files[`stages/${stage}.json`] = `${JSON.stringify(report, null, 2)}\n`;
+        const entry = entryFromReport(report, platform.resources(stage));
+        stages.push(entry);
+        failed = entry.status === 'failed';
+        timer.done(entry.status === 'succeeded', entry.error?.message);
+      } catch (e) {
+        failed = true;
+        const message = errorMessage(e);
+        stages.push(observedEntry(stage, platform.kind === 'embedded' ? 'duckdb' : 'spark', t0, new Date(), 'failed', platform.resources(stage), { error: { message, reason: 'ERROR', log_tail: null } }));
+        timer.done(false, message);
+      }
+    }
+
+    if (opts.benchmark) {
+      stages.push(observedEntry('maintenance', 'duckdb', new Date(), new Date(), 'skipped', platform.resources('gold-finalize'), {
+        metrics_source: 'stage-report',
+        extras: { skip_reason: platform.kind === 'embedded' ? 'the embedded mode keeps plain Parquet tables: nothing to compact' : 'not run' },
+      }));
+    }
+    if (opts.benchmark && !failed) {
+      const t0 = new Date();
+      [step, stepStart] = ['benchmark', t0];
+      const timer = progress.stage('benchmark');
+      const engine = await platform.openQueryEngine(config);
+      try {
+        const outcome = await runBenchmark(engine, config, manifest, (e) => progress.query(e));
+        benchmark = outcome.block;
+        for (const r of outcome.runs) files[`benchmark/${r.def.id}.json`] = `${JSON.stringify(storedResult(r), null, 2)}\n`;
+        const ok = outcome.block.queries.filter((q) => q.success).length;
+        stages.push(observedEntry('benchmark', engine.type, t0, new Date(), 'succeeded', platform.resources('gold-finalize'), { metrics_source: 'stage-report', extras: { queries_succeeded: ok, qph: benchmark.qph } }));
+        timer.done(ok === outcome.block.queries.length, `${ok}/${outcome.block.queries.length} queries succeeded`);
+      } finally {
+        await engine.close();
+      }
+    }
+  } catch (e) {
+    if (e instanceof Error && e.name === 'BadInputError') throw e;
+    log(`${step} failed: ${errorMessage(e)}`);
+    const engine = step === 'datagen' ? 'datagen' : platform.kind === 'embedded' ? 'duckdb' : step === 'benchmark' ? 'trino' : 'spark';
+    stages.push(observedEntry(step, engine, stepStart, new Date(), 'failed', platform.resources('gold-finalize'), { error: { message: errorMessage(e), reason: 'ERROR', log_tail: null } }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const end = new Date();
+  const res = platform.resources('silver-build');
+  const metrics = assembleMetrics({
+    runId,
+    config,
+    platform: platform.kind,
+    start,
+    end,
+    manifest: manifest ?? null,
+    datagenSeconds,
+    stages,
+    benchmark,
+    benchmarkExpected: opts.benchmark,
+    versions: await platform.versions(),
+    sizing: { executors: res.executors, cores: res.cores, memory_gb: Math.round(res.memoryGb) },
+    incompleteReason: interrupted,
+  });
+  log(`verdict: ${metrics.verdict.status}`);
+  files['logs/runner.log'] = `${logLines.join('\n')}\n`;
+  const history = [...(await listRuns(local).catch(() => [])), indexEntryFromMetrics(metrics)];
+  const reportHtml = renderReport(metrics, { history });
+  await publishRun(local, { metrics, reportHtml, files });
+  if (remote) {
+    await publishRun(remote, { metrics, reportHtml, files });
+    await writeRunRecord(remote, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
+  }
+  await writeRunRecord(local, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
+  return { metrics, exitCode: metrics.verdict.status === 'FAILED' ? 1 : 0, reportKey: `runs/${runId}/report.html` };
+}
+
+async function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${seconds} s`)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,91 @@
+// bronze-verify on DuckDB: list the files, check the schema, run the one-pass observations and
+// judge them with the shared gates. Writes no table.
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { BRONZE_COLUMNS } from '../../datagen/columns.js';
+import { fileName } from '../../datagen/dataset.js';
+import { adapt } from '../../sql/dialect.js';
+import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
+import { evaluateBronze, failedChecks } from '../../pipeline/bronze-checks.js';
+import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
+import { openDuckDb, closeDuckDb, queryCells, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
+import type { RunContext } from '../platform.js';
+import type { Warehouse } from './warehouse.js';
+
+export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: number): Promise<StageReport> {
+  const start = new Date();
+  const m = ctx.manifest;
+  const expected = new Map(m.files.map((f) => [f.key, f.bytes]));
+  const fileSetMismatches: string[] = [];
+  const present = (await readdir(wh.bronze)).filter((n) => n !== '_manifest');
+  let inputBytes = 0;
+  for (const name of present) {
+    const size = (await stat(path.join(wh.bronze, name))).size;
+    inputBytes += size;
+    if (!expected.has(name)) fileSetMismatches.push(`unexpected object ${name}`);
+    else if (expected.get(name) !== size) fileSetMismatches.push(`${name}: ${size} bytes, manifest says ${expected.get(name)}`);
+  }
+  for (const f of m.files) if (!present.includes(f.key)) fileSetMismatches.push(`missing ${f.key}`);
+
+  const files = m.files.map((f) => path.join(wh.bronze, fileName(f.index))).filter((p) => present.includes(path.basename(p)));
+  const session = await openDuckDb({ threads });
+  try {
+    const source = `read_parquet([${files.map(sqlString).join(', ')}])`;
+    const described = await queryCells(session.connection, `DESCRIBE SELECT * FROM ${source}`);
+    const actual = described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
+    const schemaMismatches: string[] = [];
+    BRONZE_COLUMNS.forEach((c, i) => {
+      const a = actual[i];
+      if (!a) schemaMismatches.push(`missing column ${c.name}`);
+      else if (a.name !== c.name || a.type !== c.type) schemaMismatches.push(`column ${i + 1}: ${a.name} ${a.type}, expected ${c.name} ${c.type}`);
+    });
+    for (const extra of actual.slice(BRONZE_COLUMNS.length)) schemaMismatches.push(`extra column ${extra.name}`);
+
+    const tables = { bronze: source, silver: '', gold: '' };
+    const obs = await queryNumbers(session.connection, adapt(bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers }), 'duckdb', tables));
+    const window = await queryCells(session.connection, adapt('SELECT min(event_timestamp) AS lo, max(event_timestamp) AS hi FROM {bronze}', 'duckdb', tables));
+    const [lo, hi] = (window.rows[0] ?? []).map((c) => (c && typeof c === 'object' && 'timestamp' in c ? c.timestamp : null));
+    const windowViolation =
+      lo && hi && (Date.parse(lo) < Date.parse(m.dataset.window_start) || Date.parse(hi) >= Date.parse(m.dataset.window_end))
+        ? `event_timestamp range ${lo} … ${hi} leaves the window [${m.dataset.window_start}, ${m.dataset.window_end})`
+        : null;
+    const byType = await queryCells(session.connection, adapt(bronzeCountsBy('interaction_type'), 'duckdb', tables));
+    const byChannel = await queryCells(session.connection, adapt(bronzeCountsBy('channel'), 'duckdb', tables));
+
+    const n = (k: string) => obs[k] ?? 0;
+    const validation = evaluateBronze(
+      {
+        fileSetMismatches,
+        schemaMismatches,
+        rows: n('rows'),
+        expectedRows: m.totals.total_rows,
+        notNullViolations: n('not_null_violations'),
+        structuralViolations: n('structural_violations'),
+        domainViolations: n('domain_violations'),
+        windowViolation,
+        payloadViolations: n('payload_violations'),
+        emailMalformed: n('email_malformed'),
+        phoneUnnormalizable: n('phone_unnormalizable'),
+        duplicateSuspected: n('duplicate_suspected'),
+        dirtyRatio: m.dataset.dirty_ratio,
+      },
+      ctx.config.quality.thresholds,
+    );
+    const failed = failedChecks(validation);
+    const counts = (rows: typeof byType.rows) => Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
+    return stageReport('bronze-verify', ctx.runId, 'duckdb', start, {
+      status: failed.length ? 'failed' : 'succeeded',
+      input_bytes: inputBytes,
+      input_rows: n('rows'),
+      output_bytes: 0,
+      output_rows: 0,
+      files_read: files.length,
+      files_written: 0,
+      validation,
+      extras: { columns: actual.length, rows_by_interaction_type: counts(byType.rows), rows_by_channel: counts(byChannel.rows) },
+      error: failed.length ? { message: `bronze-verify gates failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, reason: 'QUALITY_GATE' } : null,
+    });
+  } finally {
+    closeDuckDb(session);
+  }
+}

@@ -1,0 +1,86 @@
+// ObjectStore on an S3 bucket (AWS or any S3-compatible server). Credentials come only from the
+// environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the SDK's default chain), never from
+// the config file. Large bodies go through lib-storage's multipart Upload.
+import { S3Client, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, NoSuchKey, S3ServiceException } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ObjectStore } from './object-store.js';
+import type { ResultsBucket } from '../config/schema.js';
+import { BadInputError } from '../util/errors.js';
+
+const MULTIPART_THRESHOLD = 8 * 2 ** 20;
+
+export class S3Store implements ObjectStore {
+  private readonly client: S3Client;
+  private readonly prefix: string;
+
+  constructor(private readonly bucket: ResultsBucket) {
+    this.client = new S3Client({
+      endpoint: bucket.endpoint,
+      region: bucket.region,
+      forcePathStyle: bucket.pathStyle,
+      maxAttempts: 3,
+      // Non-AWS servers mishandle the SDK's default streaming checksums (corrupted uploads).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+    this.prefix = bucket.prefix.replace(/^\/+|\/+$/g, '');
+  }
+
+  get location(): string {
+    return `s3://${this.bucket.bucket}${this.prefix ? `/${this.prefix}` : ''} at ${this.bucket.endpoint}`;
+  }
+
+  private key(k: string): string {
+    return this.prefix ? `${this.prefix}/${k}` : k;
+  }
+
+  /** Fails fast, naming the endpoint and bucket, when the results bucket cannot be reached. */
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket.bucket }), { abortSignal: AbortSignal.timeout(10_000) });
+    } catch (e) {
+      const status = e instanceof S3ServiceException ? ` (HTTP ${e.$metadata.httpStatusCode ?? '?'} ${e.name})` : '';
+      throw new BadInputError(`results bucket '${this.bucket.bucket}' is not reachable at ${this.bucket.endpoint}${status}: ${(e as Error).message || (e as Error).name}`, 'results.bucket');
+    }
+  }
+
+  async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (size < MULTIPART_THRESHOLD) {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key), Body: body, ContentType: contentType }));
+      return;
+    }
+    await new Upload({ client: this.client, params: { Bucket: this.bucket.bucket, Key: this.key(key), Body: body, ContentType: contentType } }).done();
+  }
+
+  async putIfAbsent(key: string, body: string, contentType: string): Promise<boolean> {
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key), Body: body, ContentType: contentType, IfNoneMatch: '*' }));
+      return true;
+    } catch (e) {
+      if (e instanceof S3ServiceException && (e.$metadata.httpStatusCode === 412 || e.$metadata.httpStatusCode === 409)) return false;
+      throw e;
+    }
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key) }));
+      return await res.Body?.transformToString('utf8');
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404)) return undefined;
+      throw e;
+    }
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket.bucket, Prefix: this.key(prefix), ContinuationToken: token }));
+      for (const o of res.Contents ?? []) if (o.Key) keys.push(this.prefix ? o.Key.slice(this.prefix.length + 1) : o.Key);
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return keys.sort();
+  }
+}
