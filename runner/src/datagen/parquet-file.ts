@@ -1,7 +1,8 @@
 // Writes one bronze file: column chunks → a DuckDB staging table → Parquet (Snappy) under a
 // temporary name, renamed into place only when complete. One DuckDB thread per file keeps row
 // order, and so the file bytes, identical on every run.
-import { DuckDBInstance, DuckDBDataChunk, BIGINT, INTEGER, DOUBLE, BOOLEAN, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBDataChunk, BIGINT, INTEGER, DOUBLE, BOOLEAN, VARCHAR, type DuckDBType } from '@duckdb/node-api';
+import { openDuckDb, closeDuckDb } from '../engines/duckdb-session.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
@@ -25,8 +26,10 @@ export async function writeParquetFile(
   rowGroupRows: number,
   produce: (maxRows: number) => Chunk | undefined,
 ): Promise<{ bytes: number; sha256: string }> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
-  const connection = await instance.connect();
+  // The session runs in UTC: the cast of epoch microseconds to TIMESTAMPTZ below would otherwise
+  // read them in the host's time zone and shift every instant.
+  const session = await openDuckDb({ threads: 1 });
+  const connection = session.connection;
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     const staging = BRONZE_COLUMNS.map((c) => `"${c.name}" ${c.type === 'TIMESTAMP WITH TIME ZONE' ? 'BIGINT' : c.type}`).join(', ');
@@ -53,8 +56,7 @@ export async function writeParquetFile(
     await rm(tmp, { force: true });
     throw e;
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    closeDuckDb(session);
   }
   return { bytes: (await stat(path)).size, sha256: await sha256File(path) };
 }

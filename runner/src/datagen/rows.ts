@@ -62,7 +62,7 @@ export class FileRows {
     const p = this.params;
     const id = BigInt(this.firstId + r);
     const tsUs = this.startUs + Math.floor(s.ts.float() * this.spanUs);
-    const customer = this.customer(s.customer.float());
+    const customer = customerRank(s.customer.float(), p.customers, p.customer_law.s, p.customer_law.q);
     const itype = s.itype.weighted(D.INTERACTION_TYPES, D.INTERACTION_CUMULATIVE);
     const hasProduct = itype !== 'login' && itype !== 'support';
     const isSupport = itype === 'support';
@@ -143,16 +143,6 @@ export class FileRows {
     this.aggregates.add({ tsUs, itype, flag, channel, cents, productNull: !hasProduct, deviceNull: offline, satisfactionSet: isSupport });
   }
 
-  /** Zipf–Mandelbrot rank by the continuous inverse of data.md §5.2, O(1) per row. */
-  private customer(u: number): number {
-    const { s, q } = this.params.customer_law;
-    const n = this.params.customers;
-    const a = q + 0.5;
-    const b = n + q + 0.5;
-    const x = s === 1 ? a * (b / a) ** u - q : (a ** (1 - s) + u * (b ** (1 - s) - a ** (1 - s))) ** (1 / (1 - s)) - q;
-    return Math.min(n, Math.max(1, Math.floor(x + 0.5)));
-  }
-
   private email(r: number): string {
     const s = this.s.email;
     const user = `user${s.int(1000, 999998)}`;
@@ -203,6 +193,14 @@ export class FileRows {
     stream.hexInto(view, 0, bytes);
     return this.hexBuffer.toString('latin1', 0, bytes * 2);
   }
+}
+
+/** Zipf–Mandelbrot rank 1…n by the continuous inverse of data.md §5.2, O(1) per row. */
+export function customerRank(u: number, n: number, s: number, q: number): number {
+  const a = q + 0.5;
+  const b = n + q + 0.5;
+  const x = s === 1 ? a * (b / a) ** u - q : (a ** (1 - s) + u * (b ** (1 - s) - a ** (1 - s))) ** (1 / (1 - s)) - q;
+  return Math.min(n, Math.max(1, Math.floor(x + 0.5)));
 }
 
 /** A random UUID v4 in canonical lowercase form, from the column's stream. */

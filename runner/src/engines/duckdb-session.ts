@@ -22,6 +22,8 @@ export async function openDuckDb(options: { threads?: number; memoryLimit?: stri
   const connection = await instance.connect();
   await connection.run('LOAD icu');
   await connection.run("SET TimeZone = 'UTC'");
+  // Keeps Parquet footers between statements; a cold run reopens the database to drop them.
+  await connection.run('SET parquet_metadata_cache = true');
   return { instance, connection };
 }
 

@@ -2,6 +2,8 @@
 // DuckDB runs it in the embedded mode and Spark runs the adapted text in the cluster, so the two
 // platforms cannot drift apart. Exact arithmetic (pipeline.md §2.3): integer-valued doubles below
 // 2^52 are exact, so floor(CAST(n AS DOUBLE) / d) is exact integer division in every engine.
+// Calendar parts are taken from the UTC wall time (`event_ts_utc`, a plain TIMESTAMP; every session
+// runs in UTC), which also keeps DuckDB off its much slower time-zone-aware (ICU) functions.
 import { BRONZE_COLUMN_NAMES } from '../datagen/columns.js';
 
 /** The 32 derived silver columns, in table order. */
@@ -26,15 +28,23 @@ const assertIsoDate = (d: string) => {
 export function silverSelect(referenceDate: string): string {
   const r = assertIsoDate(referenceDate);
   const bronze = BRONZE_COLUMN_NAMES.join(',\n    ');
-  return `WITH base AS (
+  return `WITH utc AS (
   SELECT
     ${bronze},
+    CAST(event_timestamp AS TIMESTAMP) AS event_ts_utc
+  FROM {bronze}
+  WHERE data_quality_flag <> 'duplicate_suspected'
+),
+base AS (
+  SELECT
+    ${bronze},
+    event_ts_utc,
     regexp_replace(phone_raw, '[^0-9]', '') AS phone_digits,
     upper(state_raw) AS state_upper,
     upper(city_raw) AS city_upper,
-    CAST(event_timestamp AS DATE) AS interaction_date,
-    CAST(hour(event_timestamp) AS INTEGER) AS interaction_hour,
-    CAST((day_of_week(event_timestamp) % 7) + 1 AS INTEGER) AS interaction_day_of_week,
+    CAST(event_ts_utc AS DATE) AS interaction_date,
+    CAST(hour(event_ts_utc) AS INTEGER) AS interaction_hour,
+    CAST((day_of_week(event_ts_utc) % 7) + 1 AS INTEGER) AS interaction_day_of_week,
     CAST(round(transaction_amount * 100) AS BIGINT) AS amount_cents,
     CASE
       WHEN transaction_amount > 500 THEN 'high_value'
@@ -48,8 +58,7 @@ export function silverSelect(referenceDate: string): string {
       WHEN 'store' THEN 'physical_first'
       ELSE 'omnichannel'
     END AS channel_preference
-  FROM {bronze}
-  WHERE data_quality_flag <> 'duplicate_suspected'
+  FROM utc
 )
 SELECT
   ${bronze},
@@ -74,9 +83,9 @@ SELECT
   interaction_date,
   interaction_hour,
   interaction_day_of_week,
-  CAST(week(event_timestamp) AS INTEGER) AS interaction_week_of_year,
-  CAST(month(event_timestamp) AS INTEGER) AS interaction_month,
-  CAST(year(event_timestamp) AS INTEGER) AS interaction_year,
+  CAST(week(event_ts_utc) AS INTEGER) AS interaction_week_of_year,
+  CAST(month(event_ts_utc) AS INTEGER) AS interaction_month,
+  CAST(year(event_ts_utc) AS INTEGER) AS interaction_year,
   interaction_day_of_week IN (1, 7) AS is_weekend,
   interaction_hour BETWEEN 9 AND 17 AS is_business_hours,
   (interaction_hour BETWEEN 12 AND 14 OR interaction_hour BETWEEN 18 AND 20) AS is_peak_hours,
