@@ -46,5 +46,7 @@ export function jsonSummary(m: Metrics, reportPath: string, metricsPath: string)
     queries: m.benchmark?.queries.map((q) => ({ id: q.id, success: q.success, rows: q.rows, elapsed_seconds: q.elapsed_seconds, fingerprint: q.fingerprint })) ?? [],
     metrics: metricsPath,
     report: reportPath,
+    // Peak resident memory of this runner process (all threads, DuckDB included).
+    runner_peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
   });
 }
