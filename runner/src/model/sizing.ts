@@ -1,0 +1,159 @@
+// The ONE sizing model (pipeline.md §9.1, §9.5): per-job executor profiles are fixed and only the
+// executor count scales. The SparkApplication manifests, `lakebench recommend`, the capacity
+// preflight and the reports all read their numbers from here, so they can never disagree.
+
+export type SparkJob = 'bronze-verify' | 'silver-build' | 'gold-finalize' | 'bronze-ingest' | 'silver-stream' | 'gold-refresh';
+export const BATCH_JOBS: readonly SparkJob[] = ['bronze-verify', 'silver-build', 'gold-finalize'];
+export const STREAMING_JOBS: readonly SparkJob[] = ['bronze-ingest', 'silver-stream', 'gold-refresh'];
+
+export type JobProfile = {
+  driverCores: number;
+  driverMemoryGb: number;
+  /** Spark 3 drivers ran with less memory before the Spark 4 out-of-memory fixes. */
+  driverMemoryGbSpark3: number;
+  executorCores: number;
+  executorHeapGb: number;
+  executorOverheadGb: number;
+  scratchGi: number;
+  base: number;
+  per100: number;
+  max: number;
+};
+
+const p = (driverCores: number, driverMemoryGb: number, driverMemoryGbSpark3: number, executorCores: number, executorHeapGb: number, executorOverheadGb: number, scratchGi: number, base: number, per100: number, max: number): JobProfile => ({
+  driverCores, driverMemoryGb, driverMemoryGbSpark3, executorCores, executorHeapGb, executorOverheadGb, scratchGi, base, per100, max,
+});
+
+export const PROFILES: Readonly<Record<SparkJob, JobProfile>> = {
+  'bronze-verify': p(2, 4, 4, 2, 4, 2, 50, 4, 4, 20),
+  'silver-build': p(4, 32, 24, 4, 48, 12, 150, 8, 12, 28),
+  'gold-finalize': p(4, 32, 24, 4, 32, 8, 100, 4, 8, 28),
+  'bronze-ingest': p(2, 4, 4, 2, 4, 2, 20, 2, 4, 10),
+  'silver-stream': p(4, 8, 8, 4, 32, 8, 100, 4, 8, 20),
+  'gold-refresh': p(4, 8, 8, 4, 32, 8, 100, 2, 4, 10),
+};
+
+/** Above this many executors Spark's Kubernetes client floods the API server (pipeline.md §9.1). */
+export const EXECUTOR_CEILING = 28;
+export const HEADROOM = 1.15;
+/** Reference datagen pod (data.md §7): one generator and one uploader. */
+export const DATAGEN_POD = { cpu: 4, memoryGb: 4 };
+
+export function executorCount(job: SparkJob, scale: number, override?: number): number {
+  if (override !== undefined) return override;
+  const pr = PROFILES[job];
+  if (scale <= 10) return pr.base;
+  return Math.min(pr.base + Math.floor(((scale - 10) * pr.per100) / 100), pr.max);
+}
+
+export type JobSizing = {
+  job: SparkJob;
+  executors: number;
+  executorCores: number;
+  executorMemoryGb: number;
+  driverCores: number;
+  driverMemoryGb: number;
+  scratchGi: number;
+  /** Executors plus driver. */
+  cores: number;
+  memoryGb: number;
+  maxResultSizeGb: number;
+  shufflePartitions: number;
+  overCeiling: boolean;
+};
+
+export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '3' | '4'; override?: number } = {}): JobSizing {
+  const pr = PROFILES[job];
+  const n = executorCount(job, scale, opts.override);
+  const spark4 = (opts.sparkVersion ?? '4') === '4';
+  const driverMemoryGb = spark4 ? pr.driverMemoryGb : pr.driverMemoryGbSpark3;
+  const executorMemoryGb = pr.executorHeapGb + pr.executorOverheadGb;
+  const defaultShuffle: Partial<Record<SparkJob, number>> = { 'bronze-verify': 32, 'silver-build': 64, 'gold-finalize': 32 };
+  return {
+    job,
+    executors: n,
+    executorCores: pr.executorCores,
+    executorMemoryGb,
+    driverCores: pr.driverCores,
+    driverMemoryGb,
+    scratchGi: n * pr.scratchGi,
+    cores: n * pr.executorCores + pr.driverCores,
+    memoryGb: n * executorMemoryGb + driverMemoryGb,
+    maxResultSizeGb: spark4 ? Math.min(16, Math.max(8, n / 2)) : Math.min(16, Math.max(4, n / 3)),
+    // pipeline.md §9.4 gives 32/64/32 up to scale 10 and executors × cores × 2 above, which would drop
+    // bronze-verify from 32 to 16 just past scale 10; the larger of the two keeps the rule monotonic.
+    shufflePartitions: Math.max(defaultShuffle[job] ?? 32, scale <= 10 ? 0 : n * pr.executorCores * 2),
+    overCeiling: n > EXECUTOR_CEILING,
+  };
+}
+
+/** spark.sql.files.maxPartitionBytes: about 2,000 input tasks, clamped to 256 MB … 2 GB. */
+export const maxPartitionBytesMb = (scale: number): number => Math.min(2048, Math.max(256, (scale * 10 * 1024) / 2000));
+
+/** Datagen pods: about ten scale units (≈ 100 GiB) per pod, at least one, at most 64. */
+export const datagenPods = (scale: number): number => Math.min(64, Math.max(1, Math.ceil(scale / 10)));
+
+export type AlwaysOn = { cpu: number; memoryGb: number };
+
+export type Requirement = {
+  scale: number;
+  jobs: JobSizing[];
+  batchPeak: { job: SparkJob; cores: number; memoryGb: number; scratchGi: number };
+  datagen: { pods: number; cpu: number; memoryGb: number };
+  alwaysOn: AlwaysOn;
+  /** (max(batch peak, datagen) + always-on) × headroom. */
+  batch: { cpu: number; memoryGb: number };
+  largestPod: { cpu: number; memoryGb: number };
+};
+
+export function requirement(scale: number, alwaysOn: AlwaysOn, opts: { sparkVersion?: '3' | '4'; overrides?: Partial<Record<SparkJob, number>> } = {}): Requirement {
+  const jobs = BATCH_JOBS.map((j) => jobSizing(j, scale, { sparkVersion: opts.sparkVersion, override: opts.overrides?.[j] }));
+  const peak = jobs.reduce((a, b) => (b.cores > a.cores || (b.cores === a.cores && b.memoryGb > a.memoryGb) ? b : a));
+  const pods = datagenPods(scale);
+  const datagen = { pods, cpu: pods * DATAGEN_POD.cpu, memoryGb: pods * DATAGEN_POD.memoryGb };
+  const largestExecutor = jobs.reduce((m, j) => Math.max(m, j.executorMemoryGb), 0);
+  const largestDriver = jobs.reduce((m, j) => Math.max(m, j.driverMemoryGb), 0);
+  return {
+    scale,
+    jobs,
+    batchPeak: { job: peak.job, cores: peak.cores, memoryGb: peak.memoryGb, scratchGi: peak.scratchGi },
+    datagen,
+    alwaysOn,
+    batch: {
+      cpu: (Math.max(peak.cores, datagen.cpu) + alwaysOn.cpu) * HEADROOM,
+      memoryGb: (Math.max(peak.memoryGb, datagen.memoryGb) + alwaysOn.memoryGb) * HEADROOM,
+    },
+    largestPod: {
+      cpu: Math.max(...jobs.map((j) => Math.max(j.executorCores, j.driverCores)), DATAGEN_POD.cpu),
+      memoryGb: Math.max(largestExecutor, largestDriver, DATAGEN_POD.memoryGb),
+    },
+  };
+}
+
+export type Cluster = { nodes: number; nodeCpu: number; nodeMemoryGb: number };
+
+/** Why a cluster cannot run `req`, with the numbers; empty when it can. */
+export function capacityShortfalls(req: Requirement, cluster: Cluster): string[] {
+  const out: string[] = [];
+  const cpu = cluster.nodes * cluster.nodeCpu;
+  const mem = cluster.nodes * cluster.nodeMemoryGb;
+  if (req.batch.cpu > cpu) out.push(`needs ${req.batch.cpu.toFixed(1)} CPU (peak ${req.batchPeak.job} ${req.batchPeak.cores} + always-on ${req.alwaysOn.cpu}, × ${HEADROOM}), cluster has ${cpu}`);
+  if (req.batch.memoryGb > mem) out.push(`needs ${req.batch.memoryGb.toFixed(1)} GiB (peak ${req.batchPeak.job} ${req.batchPeak.memoryGb} + always-on ${req.alwaysOn.memoryGb}, × ${HEADROOM}), cluster has ${mem}`);
+  if (req.largestPod.cpu > cluster.nodeCpu || req.largestPod.memoryGb > cluster.nodeMemoryGb) {
+    out.push(`the largest pod (${req.largestPod.cpu} CPU, ${req.largestPod.memoryGb} GiB) does not fit a node (${cluster.nodeCpu} CPU, ${cluster.nodeMemoryGb} GiB)`);
+  }
+  return out;
+}
+
+/** The largest scale whose requirement fits the cluster: a binary search over `requirement`. */
+export function largestFeasibleScale(cluster: Cluster, alwaysOn: AlwaysOn, lo = 0.01, hi = 100_000): number | null {
+  const fits = (s: number) => capacityShortfalls(requirement(s, alwaysOn), cluster).length === 0;
+  if (!fits(lo)) return null;
+  if (fits(hi)) return hi;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return Math.floor(lo * 100) / 100;
+}
