@@ -144,11 +144,12 @@ export const configSchema = z.strictObject({
       queryEngine: z
         .strictObject({
           type: z.enum(['trino', 'spark-thrift', 'duckdb']).default('trino'),
-          endpoint: z.string().min(1).describe('http://trino:8080 or spark-thrift:10000'),
+          endpoint: z.string().min(1).optional().describe('http://trino:8080 or spark-thrift:10000; absent for duckdb'),
           workers: z.number().int().min(0).default(1),
           workerCpu: z.number().positive().default(2),
           workerMemoryGb: z.number().positive().default(8),
         })
+        .refine((q) => q.type === 'duckdb' || Boolean(q.endpoint), { message: 'endpoint is required for trino and spark-thrift', path: ['endpoint'] })
         .optional(),
       spark: z
         .strictObject({
