@@ -31,6 +31,10 @@ export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: numbe
     await rm(tmp, { recursive: true, force: true });
     await mkdir(path.dirname(tmp), { recursive: true });
     const select = adapt(silverSelect(ctx.referenceDate), 'duckdb', { bronze: source, silver: '', gold: '' });
+    // Row order inside a partition carries no meaning. DuckDB's default of 100 open partition files
+    // is kept on purpose: one open file per daily partition (730) gave exactly one file per
+    // partition but, at scale 0.1, a peak RSS of 4 GiB instead of 2.8 GiB (bench/embedded-run.ts).
+    await session.connection.run('SET preserve_insertion_order = false');
     const writeStart = performance.now();
     await session.connection.run(
       `COPY (${select}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (interaction_date), FILENAME_PATTERN 'part-{i}')`,
