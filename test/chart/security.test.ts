@@ -29,9 +29,11 @@ function secretValues(objects: K8sObject[]): string[] {
   });
 }
 
-// A credential-looking key assigned a literal (not an ${...}/$(...) reference to the environment).
-// Booleans (e.g. vended-credentials-enabled=false) are settings, not credentials.
-const CREDENTIAL_ASSIGNMENT = /^\s*[\w.-]*(password|passwd|secret|secret[-_]?key|access[-_]?key|credential|token)[\w.-]*\s*[=:]\s*(?![$][{(])(?!(?:true|false)\s*$)(\S.*)$/gim;
+// A credential-looking key assigned a literal on the same line (not an ${...}/$(...) reference to
+// the environment). Booleans (e.g. vended-credentials-enabled=false) are settings, not credentials,
+// and so is the name of the Secret key a credential is read from (`secretAccessKeyKey:
+// AWS_SECRET_ACCESS_KEY`: a `...Key` holding only capitals and underscores; real keys have digits).
+const CREDENTIAL_ASSIGNMENT = /^[ \t]*(?![\w.-]*Key[ \t]*:[ \t]*[A-Z_]+[ \t]*$)[\w.-]*(password|passwd|secret|secret[-_]?key|access[-_]?key|credential|token)[\w.-]*[ \t]*[=:][ \t]*(?![$][{(])(?!(?:true|false)[ \t]*$)(\S.*)$/gim;
 
 describe('the credential pattern', () => {
   it('flags a literal and accepts environment references', () => {
@@ -41,6 +43,10 @@ describe('the credential pattern', () => {
     expect(hits('s3.aws-secret-key=${ENV:AWS_SECRET_ACCESS_KEY}')).toBe(0);
     expect(hits('credential=$(POLARIS_CLIENT_ID):$(POLARIS_CLIENT_SECRET)')).toBe(0);
     expect(hits('iceberg.rest-catalog.vended-credentials-enabled=false')).toBe(0);
+    // Where a credential lives is not a credential; what lives there is.
+    expect(hits('credentialsSecret:\n  name: lakebench-garage-key\n  secretAccessKeyKey: AWS_SECRET_ACCESS_KEY')).toBe(0);
+    expect(hits('secretAccessKeyKey: wJalrXUtnFEMI/K7MDENG')).toBe(1);
+    expect(hits('accessKeyId: AKIAIOSFODNN7EXAMPLE')).toBe(1);
   });
 });
 

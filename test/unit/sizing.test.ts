@@ -1,7 +1,7 @@
 // The one sizing model (pipeline.md §9): the spec's table, the ceiling, monotonic outputs over a
 // scale grid from 0.01 to 100,000, and the preflight and `recommend` built on the same function.
 import { describe, expect, it } from 'vitest';
-import { executorCount, jobSizing, requirement, capacityShortfalls, largestFeasibleScale, datagenPods, maxPartitionBytesMb, BATCH_JOBS, STREAMING_JOBS, EXECUTOR_CEILING } from '../../runner/src/model/sizing.js';
+import { executorCount, jobSizing, requirement, capacityShortfalls, largestFeasibleScale, datagenPods, maxPartitionBytesMb, alwaysOnFor, BATCH_JOBS, STREAMING_JOBS, EXECUTOR_CEILING } from '../../runner/src/model/sizing.js';
 
 const ALWAYS_ON = { cpu: 8, memoryGb: 32 };
 
@@ -15,7 +15,8 @@ describe('sizing model', () => {
   ] as const)('matches the spec table at scale %d', (scale, counts, [cores, memory, scratch]) => {
     expect([...BATCH_JOBS, ...STREAMING_JOBS].map((j) => executorCount(j, scale))).toEqual(counts);
     const r = requirement(scale, ALWAYS_ON);
-    expect(r.batchPeak).toMatchObject({ job: 'silver-build', cores, memoryGb: memory, scratchGi: scratch });
+    // The spec's table counts the driver's heap only; the model adds the 4 GiB overhead its pod requests.
+    expect(r.batchPeak).toMatchObject({ job: 'silver-build', cores, memoryGb: memory + 4, scratchGi: scratch });
   });
 
   it('never exceeds the 28-executor ceiling without an override, and flags an override above it', () => {
@@ -42,7 +43,19 @@ describe('sizing model', () => {
       expect(maxPartitionBytesMb(s)).toBeGreaterThanOrEqual(maxPartitionBytesMb(prev.scale));
       prev = r;
     }
-    expect(datagenPods(100_000)).toBe(64);
+    // Capped by the batch peak (silver-build: 28 × 4 + 4 = 116 CPU ⇒ 29 pods of 4 CPU), not by 64.
+    expect(datagenPods(100_000)).toBe(29);
+    expect(datagenPods(1)).toBe(1);
+  });
+
+  it('counts the always-on services with the configured query engine', () => {
+    expect(alwaysOnFor({ type: 'trino', workers: 2, workerCpu: 4, workerMemoryGb: 16 })).toEqual({ cpu: 10, memoryGb: 38.5 });
+    expect(alwaysOnFor({ type: 'duckdb', workers: 0, workerCpu: 0.5, workerMemoryGb: 2 })).toEqual({ cpu: 2, memoryGb: 6.5 });
+  });
+
+  it('lets a configured datagen pod count replace the derived one', () => {
+    expect(requirement(1, ALWAYS_ON).datagen.pods).toBe(1);
+    expect(requirement(1, ALWAYS_ON, { datagenPods: 12 }).datagen).toEqual({ pods: 12, cpu: 48, memoryGb: 48 });
   });
 
   it('sizes the driver result limit by Spark version', () => {
@@ -54,7 +67,7 @@ describe('sizing model', () => {
   it('refuses a cluster that is too small, with the numbers', () => {
     const shortfalls = capacityShortfalls(requirement(1, ALWAYS_ON), { nodes: 3, nodeCpu: 8, nodeMemoryGb: 32 });
     expect(shortfalls.join('\n')).toMatch(/needs 50\.6 CPU .* cluster has 24/);
-    expect(shortfalls.join('\n')).toMatch(/needs 625\.6 GiB/);
+    expect(shortfalls.join('\n')).toMatch(/needs 630\.2 GiB/);
     expect(shortfalls.join('\n')).toMatch(/largest pod \(4 CPU, 60 GiB\) does not fit a node \(8 CPU, 32 GiB\)/);
   });
 

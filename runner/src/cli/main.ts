@@ -8,6 +8,9 @@ import { generateCommand } from './generate-command.js';
 import { benchmarkCommand } from './benchmark-command.js';
 import { reportCommand } from './report-command.js';
 import { resultsCommand } from './results-command.js';
+import { planCommand } from './plan-command.js';
+import { recommendCommand } from './recommend-command.js';
+import { datagenWorkerCommand, datagenFinalizeCommand } from './datagen-worker-command.js';
 import { BadInputError } from '../util/errors.js';
 
 try {
@@ -19,6 +22,10 @@ try {
     .command(benchmarkCommand)
     .command(reportCommand)
     .command(resultsCommand)
+    .command(planCommand)
+    .command(recommendCommand)
+    .command(datagenWorkerCommand)
+    .command(datagenFinalizeCommand)
     .demandCommand(1, 'choose a command')
     .strict()
     .help()

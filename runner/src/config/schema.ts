@@ -124,6 +124,14 @@ export const configSchema = z.strictObject({
       release: z.string().min(1).default('lakebench'),
       storage: s3Endpoint
         .extend({
+          credentialsSecret: z
+            .strictObject({
+              name: z.string().min(1),
+              accessKeyIdKey: z.string().min(1).default('AWS_ACCESS_KEY_ID'),
+              secretAccessKeyKey: z.string().min(1).default('AWS_SECRET_ACCESS_KEY'),
+            })
+            .optional()
+            .describe('Secret with the S3 keys, referenced by Spark and datagen pods; default <fullname>-garage-key (the in-chart Garage)'),
           buckets: z
             .strictObject({
               bronze: z.string().default('lakebench-bronze'),
@@ -138,6 +146,14 @@ export const configSchema = z.strictObject({
           name: z.string().default('lakehouse'),
           uri: z.string().min(1).describe('thrift://host:9083 for Hive, http://host:8181/api/catalog for Polaris'),
           warehouse: z.string().optional().describe('Polaris catalog (warehouse) name'),
+          credentialsSecret: z
+            .strictObject({
+              name: z.string().min(1),
+              clientIdKey: z.string().min(1).default('clientId'),
+              clientSecretKey: z.string().min(1).default('clientSecret'),
+            })
+            .optional()
+            .describe('Polaris: Secret with the OAuth2 client credentials; default <fullname>-polaris-client'),
         })
         .optional(),
       tableFormat: z.enum(['iceberg', 'delta']).default('iceberg'),
@@ -164,6 +180,7 @@ export const configSchema = z.strictObject({
               'gold-finalize': z.number().int().min(1).optional(),
             }).prefault({}),
           allowOverCeiling: z.boolean().default(false).describe('acknowledge executor overrides above 28'),
+          packages: z.array(z.string().regex(/^[\w.-]+:[\w.-]+:[\w.-]+$/, 'group:artifact:version')).optional().describe('Maven packages of the jobs; default: Iceberg, S3A (and Delta) for the Spark version'),
         }).prefault({}),
       runnerImage: z.string().optional(),
       nodes: z

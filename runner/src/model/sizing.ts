@@ -53,8 +53,10 @@ export type JobSizing = {
   executorMemoryGb: number;
   driverCores: number;
   driverMemoryGb: number;
+  /** Off-heap memory of the driver pod, set explicitly in the manifest (Spark's default: 10%, ≥ 384 MiB). */
+  driverOverheadGb: number;
   scratchGi: number;
-  /** Executors plus driver. */
+  /** Executors plus driver, as the pods request them (heap + overhead). */
   cores: number;
   memoryGb: number;
   maxResultSizeGb: number;
@@ -68,6 +70,7 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
   const spark4 = (opts.sparkVersion ?? '4') === '4';
   const driverMemoryGb = spark4 ? pr.driverMemoryGb : pr.driverMemoryGbSpark3;
   const executorMemoryGb = pr.executorHeapGb + pr.executorOverheadGb;
+  const driverOverheadGb = driverOverhead(driverMemoryGb);
   const defaultShuffle: Partial<Record<SparkJob, number>> = { 'bronze-verify': 32, 'silver-build': 64, 'gold-finalize': 32 };
   return {
     job,
@@ -76,9 +79,12 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
     executorMemoryGb,
     driverCores: pr.driverCores,
     driverMemoryGb,
+    driverOverheadGb,
     scratchGi: n * pr.scratchGi,
     cores: n * pr.executorCores + pr.driverCores,
-    memoryGb: n * executorMemoryGb + driverMemoryGb,
+    // pipeline.md §9.1's table counts the driver's heap only; its pod also requests the overhead,
+    // and the preflight must compare what the pods really request with what the nodes offer.
+    memoryGb: n * executorMemoryGb + driverMemoryGb + driverOverheadGb,
     maxResultSizeGb: spark4 ? Math.min(16, Math.max(8, n / 2)) : Math.min(16, Math.max(4, n / 3)),
     // pipeline.md §9.4 gives 32/64/32 up to scale 10 and executors × cores × 2 above, which would drop
     // bronze-verify from 32 to 16 just past scale 10; the larger of the two keeps the rule monotonic.
@@ -87,13 +93,42 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
   };
 }
 
+/** Spark's default overhead (10% of the heap, at least 384 MiB), rounded up to a whole GiB. */
+export const driverOverhead = (driverMemoryGb: number): number => Math.max(1, Math.ceil(driverMemoryGb * 0.1));
+
 /** spark.sql.files.maxPartitionBytes: about 2,000 input tasks, clamped to 256 MB … 2 GB. */
 export const maxPartitionBytesMb = (scale: number): number => Math.min(2048, Math.max(256, (scale * 10 * 1024) / 2000));
 
-/** Datagen pods: about ten scale units (≈ 100 GiB) per pod, at least one, at most 64. */
-export const datagenPods = (scale: number): number => Math.min(64, Math.max(1, Math.ceil(scale / 10)));
+/** Datagen pods: about ten scale units (≈ 100 GiB) per pod, at least one, at most 64 and at most the batch peak. */
+export function datagenPods(scale: number): number {
+  // Datagen and the Spark stages never overlap, and pod count only changes speed, never content:
+  // it is capped so datagen never asks for more CPU than the batch peak (silver-build) already does,
+  // otherwise datagen alone would set the cluster a scale needs.
+  const peakCores = jobSizing('silver-build', scale).cores;
+  return Math.min(64, Math.max(1, Math.ceil(scale / 10)), Math.max(1, Math.floor(peakCores / DATAGEN_POD.cpu)));
+}
 
 export type AlwaysOn = { cpu: number; memoryGb: number };
+
+/** The query engine as the config describes it (cluster.queryEngine). */
+export type EngineSize = { type: 'trino' | 'spark-thrift' | 'duckdb'; workers: number; workerCpu: number; workerMemoryGb: number };
+
+// The chart's default requests and limits of the services that run all the time (charts/lakebench/
+// values.yaml): PostgreSQL 1 GiB, the catalog 1.5 GiB, the runner 0.5 CPU / 2 GiB, and one core for
+// catalog and database together as pipeline.md §9.2 budgets it. The Trino coordinator is 0.5 CPU / 2 GiB.
+const SERVICES = { cpu: 1.5, memoryGb: 4.5 };
+const TRINO_COORDINATOR = { cpu: 0.5, memoryGb: 2 };
+
+/** Always-on components: catalog, database, runner, and the query engine the config names. */
+export function alwaysOnFor(engine: EngineSize): AlwaysOn {
+  const coordinator = engine.type === 'trino' ? TRINO_COORDINATOR : { cpu: 0, memoryGb: 0 };
+  // Spark Thrift runs as one pod and DuckDB inside the runner: the engine size is that one pod.
+  const pods = engine.type === 'trino' ? engine.workers : 1;
+  return {
+    cpu: SERVICES.cpu + coordinator.cpu + pods * engine.workerCpu,
+    memoryGb: SERVICES.memoryGb + coordinator.memoryGb + pods * engine.workerMemoryGb,
+  };
+}
 
 export type Requirement = {
   scale: number;
@@ -106,13 +141,15 @@ export type Requirement = {
   largestPod: { cpu: number; memoryGb: number };
 };
 
-export function requirement(scale: number, alwaysOn: AlwaysOn, opts: { sparkVersion?: '3' | '4'; overrides?: Partial<Record<SparkJob, number>> } = {}): Requirement {
+export type RequirementOptions = { sparkVersion?: '3' | '4'; overrides?: Partial<Record<SparkJob, number>>; datagenPods?: number };
+
+export function requirement(scale: number, alwaysOn: AlwaysOn, opts: RequirementOptions = {}): Requirement {
   const jobs = BATCH_JOBS.map((j) => jobSizing(j, scale, { sparkVersion: opts.sparkVersion, override: opts.overrides?.[j] }));
   const peak = jobs.reduce((a, b) => (b.cores > a.cores || (b.cores === a.cores && b.memoryGb > a.memoryGb) ? b : a));
-  const pods = datagenPods(scale);
+  const pods = opts.datagenPods ?? datagenPods(scale);
   const datagen = { pods, cpu: pods * DATAGEN_POD.cpu, memoryGb: pods * DATAGEN_POD.memoryGb };
   const largestExecutor = jobs.reduce((m, j) => Math.max(m, j.executorMemoryGb), 0);
-  const largestDriver = jobs.reduce((m, j) => Math.max(m, j.driverMemoryGb), 0);
+  const largestDriver = jobs.reduce((m, j) => Math.max(m, j.driverMemoryGb + j.driverOverheadGb), 0);
   return {
     scale,
     jobs,
@@ -146,8 +183,8 @@ export function capacityShortfalls(req: Requirement, cluster: Cluster): string[]
 }
 
 /** The largest scale whose requirement fits the cluster: a binary search over `requirement`. */
-export function largestFeasibleScale(cluster: Cluster, alwaysOn: AlwaysOn, lo = 0.01, hi = 100_000): number | null {
-  const fits = (s: number) => capacityShortfalls(requirement(s, alwaysOn), cluster).length === 0;
+export function largestFeasibleScale(cluster: Cluster, alwaysOn: AlwaysOn, lo = 0.01, hi = 100_000, opts: RequirementOptions = {}): number | null {
+  const fits = (s: number) => capacityShortfalls(requirement(s, alwaysOn, opts), cluster).length === 0;
   if (!fits(lo)) return null;
   if (fits(hi)) return hi;
   for (let i = 0; i < 60; i++) {

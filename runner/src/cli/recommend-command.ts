@@ -1,0 +1,63 @@
+// `lakebench recommend`: per-stage executors, peak requests, datagen pods and the batch requirement
+// at a scale, and, given a node size, the capacity preflight and the largest scale that fits. The
+// numbers come from the same functions the SparkApplications are built from.
+import type { Argv } from 'yargs';
+import { loadConfig } from '../config/load.js';
+import { alwaysOnFor, datagenPods, largestFeasibleScale, requirement, type Cluster, type SparkJob } from '../model/sizing.js';
+import { DEFAULT_ENGINE, preflightLines, requirementLines, stageLines } from '../platforms/kubernetes/manifests/sizing-table.js';
+import { BadInputError } from '../util/errors.js';
+
+type RecommendArgs = { config?: string; scale?: number; nodes?: number; nodeCpu?: number; nodeMemoryGb?: number; json?: boolean };
+
+
+function clusterOf(args: RecommendArgs, declared: Cluster | undefined): Cluster | undefined {
+  const given = [args.nodes, args.nodeCpu, args.nodeMemoryGb].filter((v) => v !== undefined).length;
+  if (given === 0) return declared;
+  if (given !== 3) throw new BadInputError('give --nodes, --node-cpu and --node-memory-gb together', 'flags');
+  for (const [flag, v] of [['--nodes', args.nodes], ['--node-cpu', args.nodeCpu], ['--node-memory-gb', args.nodeMemoryGb]] as const) {
+    if (!(typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new BadInputError(`must be a positive number, got ${String(v)}`, flag);
+  }
+  return { nodes: args.nodes!, nodeCpu: args.nodeCpu!, nodeMemoryGb: args.nodeMemoryGb! };
+}
+
+export const recommendCommand = {
+  command: 'recommend',
+  describe: 'Show per-stage executors, peak requests, datagen pods and the cluster a scale needs; with a node size, whether it fits and the largest scale that does',
+  builder: (y: Argv) =>
+    y
+      .option('scale', { type: 'number', describe: 'scale factor [default: the config’s]' })
+      .option('config', { alias: 'c', type: 'string', describe: 'config YAML: query engine, executor overrides, Spark version, declared nodes' })
+      .option('nodes', { type: 'number', describe: 'number of worker nodes' })
+      .option('node-cpu', { type: 'number', describe: 'allocatable CPU per node' })
+      .option('node-memory-gb', { type: 'number', describe: 'allocatable memory per node, GiB' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the numbers as JSON' })
+      .example('$0 recommend --scale 100 --nodes 8 --node-cpu 32 --node-memory-gb 256', 'does scale 100 fit eight 32-core nodes?'),
+  handler: (args: RecommendArgs) => {
+    const config = loadConfig(args.config, { scale: args.scale });
+    const spark = config.cluster?.spark;
+    const opts = {
+      sparkVersion: spark?.version ?? '4',
+      overrides: (spark?.executors ?? {}) as Partial<Record<SparkJob, number>>,
+      datagenPods: config.datagen.parallelism ?? datagenPods(config.scale),
+    };
+    const req = requirement(config.scale, alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE), opts);
+    const declared = config.cluster?.nodes ? { nodes: config.cluster.nodes.count, nodeCpu: config.cluster.nodes.cpu, nodeMemoryGb: config.cluster.nodes.memoryGb } : undefined;
+    const cluster = clusterOf(args, declared);
+    // The search keeps the overrides; the datagen pod count follows the scale unless the config fixes it.
+    const largest = cluster ? largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, { sparkVersion: opts.sparkVersion, overrides: opts.overrides, datagenPods: config.datagen.parallelism }) : undefined;
+    const preflight = cluster ? preflightLines(req, cluster) : undefined;
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ requirement: req, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);
+    } else {
+      const lines = [`Lakebench sizing at scale ${config.scale} (Spark ${opts.sparkVersion}; one model: runner/src/model/sizing.ts)`, '', ...stageLines(req), '', ...requirementLines(req)];
+      if (preflight) {
+        lines.push('', ...preflight.lines);
+        lines.push(largest === null ? 'largest feasible scale: none (not even scale 0.01 fits)' : `largest feasible scale: ${largest}`);
+      } else {
+        lines.push('', 'give --nodes, --node-cpu and --node-memory-gb (or cluster.nodes in the config) for the capacity preflight');
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    if (preflight && !preflight.fits) process.exitCode = 1;
+  },
+};

@@ -1,0 +1,112 @@
+// The bronze bucket as the datagen pods use it: object sizes, JSON documents, streamed multipart
+// uploads of large files, listings and batch deletes. Credentials come only from the environment
+// (the SDK's default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+import { createReadStream } from 'node:fs';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { DatagenTask } from './datagen-task.js';
+
+const PART_BYTES = 64 * 2 ** 20;
+
+const isMissing = (e: unknown): boolean => e instanceof NoSuchKey || e instanceof NotFound || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404);
+
+export class BronzeBucket {
+  private readonly client: S3Client;
+  readonly bucket: string;
+
+  constructor(storage: DatagenTask['storage']) {
+    this.bucket = storage.bucket;
+    this.client = new S3Client({
+      endpoint: storage.endpoint,
+      region: storage.region,
+      forcePathStyle: storage.path_style,
+      maxAttempts: 3,
+      // Non-AWS servers mishandle the SDK's default streaming checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ContentLength;
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async getJson(key: string): Promise<unknown> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const text = await res.Body?.transformToString('utf8');
+      return text === undefined ? undefined : JSON.parse(text);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async putJson(key: string, value: unknown): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json' }));
+  }
+
+  /** Streams a local file; parts of 64 MiB, four in flight, so memory stays flat for 512 MB files. */
+  async putFile(key: string, path: string): Promise<void> {
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: createReadStream(path), ContentType: 'application/vnd.apache.parquet' },
+      partSize: PART_BYTES,
+      queueSize: 4,
+    }).done();
+  }
+
+  async list(prefix: string): Promise<{ key: string; size: number }[]> {
+    const out: { key: string; size: number }[] = [];
+    let token: string | undefined;
+    do {
+      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of res.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0 });
+      token = res.IsTruncated ? res.NextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const res = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      if (res.Errors?.length) throw new Error(`could not delete ${res.Errors.length} objects, first ${res.Errors[0]?.Key}: ${res.Errors[0]?.Message}`);
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** Runs `fn` until it succeeds or `attempts` are used, doubling the pause (with jitter) each time. */
+export async function withRetries<T>(what: string, fn: () => Promise<T>, opts: { attempts?: number; baseDelayMs?: number; log?: (line: string) => void } = {}): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  const base = opts.baseDelayMs ?? 2000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts) throw new Error(`${what} failed after ${attempts} attempts: ${(e as Error).message || (e as Error).name}`, { cause: e });
+      const pause = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      opts.log?.(`${what}: attempt ${attempt} failed (${(e as Error).message || (e as Error).name}); retrying in ${(pause / 1000).toFixed(1)} s`);
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+}
