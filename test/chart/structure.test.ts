@@ -57,7 +57,7 @@ describe.each(renderCases)('$name', ({ name }) => {
     if (byKind(objects, 'HiveCluster').length === 0) expect(services).toContain(host(config.cluster!.catalog!.uri));
     if (byKind(objects, 'StatefulSet').some((s) => component(s) === 'garage')) expect(services).toContain(host(config.cluster!.storage!.endpoint));
     else expect(config.cluster!.storage!.endpoint).toMatch(/^https?:\/\/(?!lakebench-)/);
-    if (config.cluster!.queryEngine!.type === 'trino') expect(services).toContain(host(config.cluster!.queryEngine!.endpoint));
+    if (config.cluster!.queryEngine!.type === 'trino') expect(services).toContain(host(config.cluster!.queryEngine!.endpoint ?? ''));
   });
 
   it('every object carries the app.kubernetes.io labels', () => {
