@@ -1,16 +1,44 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh machine (Debian packages, tools built from
 # the Go module proxy, PyPI and Maven Central downloads). Each tier owns one script in this folder,
-# named NN-<what>.sh; they run in name order. Downloads are cached under $LAKEBENCH_CACHE
-# (default: <repo>/.cache), so a second run is quick.
+# named NN-<what>.sh. 10-apt.sh runs first and alone (dpkg takes a lock); the others then run in
+# parallel, because the long ones are either network-bound downloads or a Go build, and overlap
+# well. A script that needs another's result says so in a line `# after: NN-other.sh` and starts
+# when that one has finished. Downloads are cached under $LAKEBENCH_CACHE (default: <repo>/.cache),
+# so a second run is quick.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export LAKEBENCH_CACHE="${LAKEBENCH_CACHE:-$(cd "$here/../.." && pwd)/.cache}"
-mkdir -p "$LAKEBENCH_CACHE"
-for script in "$here"/[0-9][0-9]-*.sh; do
-  [ -e "$script" ] || continue
+mkdir -p "$LAKEBENCH_CACHE/setup-logs"
+
+run_one() {
+  local script="$1" start
   start=$(date +%s)
-  echo "[setup] $(basename "$script")"
-  bash "$script"
-  echo "[setup] $(basename "$script") done in $(( $(date +%s) - start ))s"
+  if bash "$script" >"$LAKEBENCH_CACHE/setup-logs/$(basename "$script").log" 2>&1; then
+    echo "[setup] $(basename "$script") done in $(( $(date +%s) - start ))s"
+  else
+    echo "[setup] $(basename "$script") FAILED after $(( $(date +%s) - start ))s; last lines of its log:"
+    tail -n 40 "$LAKEBENCH_CACHE/setup-logs/$(basename "$script").log"
+    return 1
+  fi
+}
+
+run_one "$here/10-apt.sh"
+declare -A pid_of
+pids=()
+for script in "$here"/[0-9][0-9]-*.sh; do
+  name="$(basename "$script")"
+  [ "$name" = "10-apt.sh" ] && continue
+  after="$(sed -nE 's/^# after: ([0-9][0-9]-[a-z0-9-]+\.sh)$/\1/p' "$script" | head -1)"
+  if [ -n "$after" ]; then
+    dep="${pid_of[$after]:?$name waits for $after, which must sort before it}"
+    ( wait_for() { while kill -0 "$1" 2>/dev/null; do sleep 1; done; }; wait_for "$dep"; run_one "$script" ) &
+  else
+    run_one "$script" &
+  fi
+  pid_of[$name]=$!
+  pids+=($!)
 done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+exit $failed
