@@ -49,7 +49,8 @@ fi
 if ! stamp_ok "$bin/kube-apiserver" "$bin/kube-apiserver.version" "$K8S_VERSION" ||
   ! stamp_ok "$bin/kube-controller-manager" "$bin/kube-controller-manager.version" "$K8S_VERSION"; then
   src="$work/kubernetes"
-  cp -r "$(module_field "k8s.io/kubernetes@$K8S_VERSION" Dir)" "$src"
+  module_dir="$(module_field "k8s.io/kubernetes@$K8S_VERSION" Dir)"
+  cp -r "$module_dir" "$src"
   chmod -R u+w "$src"
   rm -rf "$src/go.work" "$src/go.work.sum" "$src/vendor"
   staging_version="v0.${K8S_VERSION#v1.}"
