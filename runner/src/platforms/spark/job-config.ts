@@ -1,0 +1,218 @@
+// The one contract between the runner and the PySpark jobs in spark-scripts/ (pipeline.md §2.1): a
+// JSON document the runner fills and each job validates again on its side (lakebench_config.py).
+// It carries the stage SQL already adapted to Spark, so the transforms exist once (runner/src/sql);
+// the Python only registers bronze, writes the tables and reports. No secrets: credentials are
+// environment variables, named here where they are not the standard AWS_* ones.
+// bronze-verify's gates are judged by the runner (bronze-judge.ts, the shared evaluateBronze): the job
+// returns raw observations in extras.observations and leaves `validation` null.
+import { z } from 'zod';
+import type { LakebenchConfig } from '../../config/schema.js';
+import { adapt, type TableNames } from '../../sql/dialect.js';
+import { silverSelect } from '../../sql/silver.js';
+import { goldSelect, GOLD_SELF_CHECKS } from '../../sql/gold.js';
+import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
+import { GiB, MiB } from '../../model/scale.js';
+import type { BatchStage } from '../../pipeline/stage-report.js';
+import type { RunContext } from '../platform.js';
+
+export const CONTRACT_VERSION = 1;
+/** The temp view the jobs register bronze under; the stage SQL reads it as `{bronze}`. */
+export const BRONZE_VIEW = 'lakebench_bronze';
+/** Rows in the skew sample, pipeline.md §4.1. */
+export const SKEW_SAMPLE_ROWS = 1_000_000;
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name');
+const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
+
+export const catalogSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('rest'),
+    name,
+    uri: z.url(),
+    warehouse: z.string().min(1).nullable(),
+    /** OAuth2 client credentials (Polaris): `client_id:client_secret` read from this variable. */
+    oauth2: z.strictObject({ credential_env: envName, server_uri: z.url().nullable(), scope: z.string().min(1).nullable() }).nullable(),
+  }),
+  z.strictObject({ kind: z.literal('hive'), name, uri: z.string().regex(/^thrift:\/\//, 'thrift://host:port'), warehouse: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('jdbc'),
+    name,
+    uri: z.string().regex(/^jdbc:/, 'a JDBC URL'),
+    warehouse: z.string().min(1),
+    user_env: envName.nullable(),
+    password_env: envName.nullable(),
+  }),
+]);
+export type CatalogSettings = z.infer<typeof catalogSchema>;
+
+export const storageSchema = z.strictObject({ endpoint: z.url(), region: z.string().min(1), path_style: z.boolean() });
+
+const tableSchema = z.strictObject({
+  /** How SQL names the table: `lakehouse.silver.x`, or delta.`s3a://…` for a path-based Delta table. */
+  ident: z.string().min(1),
+  /** Where a Delta table lives; null for catalog (Iceberg) tables. */
+  location: z.string().nullable(),
+});
+
+const common = {
+  contract_version: z.literal(CONTRACT_VERSION),
+  run_id: z.string().min(1),
+  scale: z.number().positive(),
+  reference_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  /** A local path or an s3a:// URI; the job writes its stage report (stage-report.ts) there. */
+  metrics_uri: z.string().min(1),
+  table_format: z.enum(['iceberg', 'delta']),
+  storage: storageSchema,
+  catalog: catalogSchema,
+  tables: z.strictObject({ silver: tableSchema, gold: tableSchema }),
+  bronze: z.strictObject({
+    uri: z.string().regex(/\/$/, 'a folder URI ending in /'),
+    view: name,
+    files: z.array(z.strictObject({ key: z.string().min(1), bytes: z.number().int().positive() })),
+    total_rows: z.number().int().nonnegative(),
+    total_bytes: z.number().int().nonnegative(),
+  }),
+  resources: z.strictObject({ executors: z.number().int().min(1), cores: z.number().int().min(1) }),
+  /** Extra runtime Spark SQL settings; they win over the job's tuning (pipeline.md §9.4). */
+  spark_conf: z.record(z.string(), z.string()),
+};
+
+export const sparkJobConfigSchema = z.discriminatedUnion('stage', [
+  z.strictObject({
+    ...common,
+    stage: z.literal('bronze-verify'),
+    sql: z.strictObject({ observations: z.string(), counts_by_interaction_type: z.string(), counts_by_channel: z.string() }),
+  }),
+  z.strictObject({
+    ...common,
+    stage: z.literal('silver-build'),
+    sql: z.strictObject({ silver_select: z.string() }),
+    silver: z.strictObject({
+      strategy: z.enum(['auto', 'simple', 'streaming', 'chunked', 'salted']),
+      distribution_mode: z.enum(['hash', 'none', 'range']),
+      target_file_size_bytes: z.number().int().positive(),
+      simple_threshold_bytes: z.number().positive(),
+      chunked_threshold_bytes: z.number().positive(),
+      chunk_size_bytes: z.number().positive(),
+      skew_threshold: z.number().positive(),
+      enable_salting: z.boolean(),
+      /** silver.sizeGb: a configured size skips profiling. */
+      size_bytes_override: z.number().positive().nullable(),
+      /** Every sample_step-th row id is profiled (≤ 1,000,000 rows). */
+      sample_step: z.number().int().min(1),
+    }),
+  }),
+  z.strictObject({
+    ...common,
+    stage: z.literal('gold-finalize'),
+    sql: z.strictObject({
+      gold_select: z.string(),
+      self_checks: z.array(z.strictObject({ name: z.string(), gold: z.string(), silver: z.string() })),
+    }),
+    gold: z.strictObject({ target_file_size_bytes: z.number().int().positive() }),
+  }),
+]);
+export type SparkJobConfig = z.infer<typeof sparkJobConfigSchema>;
+
+/** Everything about the cluster the document needs that the run context does not say. */
+export type SparkJobSettings = {
+  storage: z.infer<typeof storageSchema>;
+  buckets: { bronze: string; silver: string; gold: string };
+  catalog: CatalogSettings;
+  tableFormat: 'iceberg' | 'delta';
+  metricsUri: string;
+  resources: { executors: number; cores: number };
+  /** Default `s3a://<bronze bucket>/customer/interactions/` (data.md §2.2). */
+  bronzeUri?: string;
+  sparkConf?: Record<string, string>;
+};
+
+/** Iceberg identifiers in the catalog, or path-based Delta tables under each layer's bucket. */
+export function tableTargets(s: Pick<SparkJobSettings, 'catalog' | 'buckets' | 'tableFormat'>): SparkJobConfig['tables'] {
+  if (s.tableFormat === 'iceberg') {
+    return {
+      silver: { ident: `${s.catalog.name}.silver.customer_interactions_enriched`, location: null },
+      gold: { ident: `${s.catalog.name}.gold.customer_executive_dashboard`, location: null },
+    };
+  }
+  const delta = (bucket: string, ns: string, table: string) => {
+    const location = `s3a://${bucket}/delta/${ns}/${table}`;
+    return { ident: `delta.\`${location}\``, location };
+  };
+  return { silver: delta(s.buckets.silver, 'silver', 'customer_interactions_enriched'), gold: delta(s.buckets.gold, 'gold', 'customer_executive_dashboard') };
+}
+
+/** The document for one stage of one run. */
+export function buildSparkJobConfig(stage: BatchStage, ctx: Pick<RunContext, 'config' | 'runId' | 'referenceDate' | 'manifest'>, s: SparkJobSettings): SparkJobConfig {
+  const m = ctx.manifest;
+  const tables = tableTargets(s);
+  const names: TableNames = { bronze: BRONZE_VIEW, silver: tables.silver.ident, gold: tables.gold.ident };
+  const spark = (sql: string) => adapt(sql, 'spark', names);
+  const base = {
+    contract_version: CONTRACT_VERSION,
+    run_id: ctx.runId,
+    scale: ctx.config.scale,
+    reference_date: ctx.referenceDate,
+    metrics_uri: s.metricsUri,
+    table_format: s.tableFormat,
+    storage: s.storage,
+    catalog: s.catalog,
+    tables,
+    bronze: {
+      uri: s.bronzeUri ?? `s3a://${s.buckets.bronze}/customer/interactions/`,
+      view: BRONZE_VIEW,
+      files: m.files.map((f) => ({ key: f.key, bytes: f.bytes })),
+      total_rows: m.totals.total_rows,
+      total_bytes: m.totals.total_bytes,
+    },
+    resources: s.resources,
+    spark_conf: s.sparkConf ?? {},
+  } as const;
+  let doc: SparkJobConfig;
+  switch (stage) {
+    case 'bronze-verify':
+      doc = {
+        ...base,
+        stage,
+        sql: {
+          observations: spark(bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers })),
+          counts_by_interaction_type: spark(bronzeCountsBy('interaction_type')),
+          counts_by_channel: spark(bronzeCountsBy('channel')),
+        },
+      };
+      break;
+    case 'silver-build':
+      doc = { ...base, stage, sql: { silver_select: spark(silverSelect(ctx.referenceDate)) }, silver: silverSettings(ctx.config.silver, m.totals.total_rows) };
+      break;
+    case 'gold-finalize':
+      doc = {
+        ...base,
+        stage,
+        sql: { gold_select: spark(goldSelect()), self_checks: Object.entries(GOLD_SELF_CHECKS).map(([n, p]) => ({ name: n, gold: spark(p.gold), silver: spark(p.silver) })) },
+        gold: { target_file_size_bytes: 128 * MiB },
+      };
+      break;
+  }
+  return sparkJobConfigSchema.parse(doc);
+}
+
+function silverSettings(c: LakebenchConfig['silver'], totalRows: number): Extract<SparkJobConfig, { stage: 'silver-build' }>['silver'] {
+  return {
+    strategy: c.strategy,
+    distribution_mode: c.distributionMode,
+    target_file_size_bytes: c.targetFileSizeMb * MiB,
+    simple_threshold_bytes: c.simpleThresholdGb * GiB,
+    chunked_threshold_bytes: c.chunkedThresholdGb * GiB,
+    chunk_size_bytes: c.chunkSizeGb * GiB,
+    skew_threshold: c.skewThreshold,
+    enable_salting: c.enableSalting,
+    size_bytes_override: c.sizeGb === undefined ? null : c.sizeGb * GiB,
+    sample_step: Math.max(1, Math.ceil(totalRows / SKEW_SAMPLE_ROWS)),
+  };
+}
+
+/** Catalog settings from the user's cluster config (Polaris speaks the Iceberg REST protocol). */
+export function catalogFromConfig(c: NonNullable<NonNullable<LakebenchConfig['cluster']>['catalog']>, credentialEnv = 'LAKEBENCH_CATALOG_CREDENTIAL'): CatalogSettings {
+  if (c.type === 'hive') return { kind: 'hive', name: c.name, uri: c.uri, warehouse: c.warehouse ?? 's3a://lakebench-silver/warehouse' };
+  return { kind: 'rest', name: c.name, uri: c.uri, warehouse: c.warehouse ?? null, oauth2: { credential_env: credentialEnv, server_uri: null, scope: 'PRINCIPAL_ROLE:ALL' } };
+}

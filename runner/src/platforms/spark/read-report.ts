@@ -1,0 +1,80 @@
+// Reads the metrics document a Spark job wrote (local path or s3a:// URI) and decides what the run
+// records: the job's own report, or, when there is none (or it is unusable), a failure the runner
+// observed itself (results.md §3.4: metrics_source runner-observed). Logs are never parsed.
+import { readFile } from 'node:fs/promises';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { stageReportSchema, type BatchStage, type StageReport } from '../../pipeline/stage-report.js';
+import { entryFromReport, observedEntry } from '../../model/stage-entry.js';
+import type { StageEntry } from '../../model/metrics.js';
+import type { StageResources } from '../platform.js';
+import type { SparkJobConfig } from './job-config.js';
+
+export type JobOutcome =
+  | { source: 'stage-report'; report: StageReport }
+  | { source: 'runner-observed'; error: { message: string; reason: string } };
+
+type Storage = SparkJobConfig['storage'];
+
+/** The document's text, or undefined when nothing is there. Credentials: the AWS_* environment. */
+export async function readMetricsText(uri: string, storage?: Storage): Promise<string | undefined> {
+  const s3 = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!s3) {
+    try {
+      return await readFile(uri.replace(/^file:\/\//, ''), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+  if (!storage) throw new Error(`reading ${uri} needs the S3 endpoint`);
+  const client = new S3Client({ endpoint: storage.endpoint, region: storage.region, forcePathStyle: storage.path_style, maxAttempts: 3 });
+  try {
+    const res = await client.send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
+    return await res.Body?.transformToString('utf8');
+  } catch (e) {
+    if (e instanceof NoSuchKey) return undefined;
+    throw e;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * What a finished job left behind. `exitCode` is the driver's; a job that exits 0 without a
+ * document, or with a document of another stage or run, is a failure all the same.
+ */
+export async function readJobReport(
+  job: Pick<SparkJobConfig, 'stage' | 'run_id' | 'metrics_uri' | 'storage'>,
+  exitCode: number | null,
+): Promise<JobOutcome> {
+  const exit = exitCode === null ? 'no exit code (killed or timed out)' : `exit code ${exitCode}`;
+  const observed = (reason: string, message: string): JobOutcome => ({ source: 'runner-observed', error: { message: `${job.stage}: ${message}; ${exit}`, reason } });
+  let text: string | undefined;
+  try {
+    text = await readMetricsText(job.metrics_uri, job.storage);
+  } catch (e) {
+    return observed('STAGE_NO_METRICS', `cannot read the metrics document ${job.metrics_uri}: ${(e as Error).message}`);
+  }
+  if (text === undefined) return observed('STAGE_NO_METRICS', `left no metrics document at ${job.metrics_uri}`);
+  let parsed: ReturnType<typeof stageReportSchema.safeParse>;
+  try {
+    parsed = stageReportSchema.safeParse(JSON.parse(text));
+  } catch (e) {
+    return observed('STAGE_BAD_METRICS', `the metrics document is not JSON: ${(e as Error).message}`);
+  }
+  if (!parsed.success) return observed('STAGE_BAD_METRICS', `the metrics document does not match the stage report schema: ${parsed.error.message.slice(0, 500)}`);
+  const report = parsed.data;
+  if (report.stage !== job.stage || report.run_id !== job.run_id) {
+    return observed('STAGE_BAD_METRICS', `the metrics document is for ${report.stage} of run ${report.run_id}, not this one`);
+  }
+  if (exitCode !== 0 && report.status === 'succeeded') {
+    return { source: 'stage-report', report: { ...report, status: 'failed', error: { message: `the job reported success but ended with ${exit}`, reason: 'EXIT_CODE' } } };
+  }
+  return { source: 'stage-report', report };
+}
+
+/** The stages[] entry for an outcome: the job's figures, or the runner's observation of a failure. */
+export function entryFromOutcome(outcome: JobOutcome, stage: BatchStage, start: Date, end: Date, res: StageResources): StageEntry {
+  if (outcome.source === 'stage-report') return entryFromReport(outcome.report, res);
+  return observedEntry(stage, 'spark', start, end, 'failed', res, { error: { ...outcome.error, log_tail: null } });
+}

@@ -1,0 +1,82 @@
+// Failing Spark jobs, run for real: each must exit non-zero with its error inside its own metrics
+// document, and when a job leaves no document the runner records a failure it observed itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageReportSchema } from '../../runner/src/pipeline/stage-report.js';
+import { entryFromOutcome, readJobReport } from '../../runner/src/platforms/spark/read-report.js';
+import { freePort } from '../harness/ports.js';
+import { generateBronze, jobSettings, runSparkStage, startSparkStack, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
+
+const RESOURCES = { executors: 1, cores: 2, memoryGb: 1, driverCores: 0, driverMemoryGb: 1 };
+
+let stack: SparkStack | undefined;
+let bronze: Bronze | undefined;
+let scratch: string | undefined;
+
+function ready() {
+  if (!stack || !bronze || !scratch) throw new Error('setup did not finish');
+  return { stack, bronze, scratch };
+}
+
+describe('failing Spark jobs', () => {
+  beforeAll(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-failures-'));
+    // Only MinIO: bronze is generated locally but never uploaded, and no catalog is running.
+    [stack, bronze] = await Promise.all([startSparkStack({ catalog: false }), generateBronze({ scale: 0.01 })]);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('silver-build with bronze missing exits non-zero with BRONZE_MISSING in its metrics document', async () => {
+    const { stack: s, bronze: b, scratch: dir } = ready();
+    const { run, outcome } = await runSparkStage(s, 'silver-build', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'silver-missing.json') }));
+    expect(run.exitCode).toBe(1);
+    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
+    const report = stageReportSchema.parse(outcome.report);
+    expect(report.status).toBe('failed');
+    expect(report.error?.reason).toBe('BRONZE_MISSING');
+    expect(report.error?.message).toContain('s3a://lakebench-bronze/customer/interactions/');
+    expect(report.error?.message).toContain('PATH_NOT_FOUND');
+    expect(report.output_rows).toBeNull();
+  });
+
+  it('gold-finalize against an unreachable catalog exits non-zero with a CATALOG error in its metrics document', async () => {
+    const { stack: s, bronze: b, scratch: dir } = ready();
+    const uri = `http://127.0.0.1:${await freePort()}`; // nothing listens here
+    const settings = jobSettings(s, { metricsUri: `s3a://${RESULTS_BUCKET}/failures/gold-bad-catalog.json`, catalog: { kind: 'rest', name: 'lakehouse', uri, warehouse: null, oauth2: null } });
+    const { run, outcome } = await runSparkStage(s, 'gold-finalize', b.ctx, settings);
+    expect(run.exitCode).toBe(1);
+    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
+    expect(outcome.report.status).toBe('failed');
+    expect(outcome.report.error?.reason).toBe('CATALOG');
+    expect(outcome.report.error?.message).toMatch(/connect|refused|127\.0\.0\.1/i);
+  });
+
+  it('a job that cannot write its metrics document is a failure the runner observed', async () => {
+    const { stack: s, bronze: b } = ready();
+    const settings = jobSettings(s, { metricsUri: 's3a://no-such-bucket-lakebench/stages/bronze-verify.json' });
+    const { run, outcome } = await runSparkStage(s, 'bronze-verify', b.ctx, settings);
+    expect(run.exitCode).not.toBe(0);
+    expect(outcome.source).toBe('runner-observed');
+    const entry = entryFromOutcome(outcome, 'bronze-verify', new Date(Date.now() - 1000), new Date(), RESOURCES);
+    expect(entry).toMatchObject({ name: 'bronze-verify', engine: 'spark', status: 'failed', metrics_source: 'runner-observed' });
+    expect(entry.error?.reason).toBe('STAGE_NO_METRICS');
+  });
+
+  it('exit code 0 without a document, or with another run\'s document, is still a runner-observed failure', async () => {
+    const { stack: s, bronze: b, scratch: dir } = ready();
+    const storage = { endpoint: s.minio.endpoint, region: s.minio.region, path_style: true };
+    for (const metrics_uri of [path.join(dir, 'never-written.json'), `s3a://${RESULTS_BUCKET}/never-written.json`]) {
+      const outcome = await readJobReport({ stage: 'gold-finalize', run_id: b.ctx.runId, metrics_uri, storage }, 0);
+      expect(outcome).toMatchObject({ source: 'runner-observed', error: { reason: 'STAGE_NO_METRICS' } });
+    }
+    // The document the bronze-missing test left belongs to this run's silver-build, not to gold-finalize.
+    const other = await readJobReport({ stage: 'gold-finalize', run_id: b.ctx.runId, metrics_uri: path.join(dir, 'silver-missing.json'), storage }, 0);
+    expect(other).toMatchObject({ source: 'runner-observed', error: { reason: 'STAGE_BAD_METRICS' } });
+  });
+});
