@@ -46,6 +46,11 @@ export function hottestCustomerShare(customers: number, s: number, q: number): n
   return (1 + q) ** -s / total;
 }
 
+/** Rows in silver-build's skew sample (pipeline.md §4.1). */
+export const SKEW_SAMPLE_ROWS = 1_000_000;
+/** Every k-th row id is in the skew sample: deterministic, and independent of how files are split. */
+export const skewSampleStep = (totalRows: number): number => Math.max(1, Math.ceil(totalRows / SKEW_SAMPLE_ROWS));
+
 export function defaultStageTimeoutSeconds(scale: number): number {
   return Math.max(3600, scale * 60);
 }

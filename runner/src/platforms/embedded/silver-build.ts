@@ -10,9 +10,9 @@ import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
 import { openDuckDb, closeDuckDb, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
 import { parquetFiles, totalBytes, type Warehouse } from './warehouse.js';
 import { replaceDir } from './replace-dir.js';
+import { skewSampleStep } from '../../model/scale.js';
 import type { RunContext } from '../platform.js';
 
-const SAMPLE_ROWS = 1_000_000;
 
 export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: number): Promise<StageReport> {
   const start = new Date();
@@ -22,8 +22,7 @@ export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: numbe
   const tmp = `${wh.silver}.tmp-${process.pid}`;
   const session = await openDuckDb({ threads });
   try {
-    // Skew on every k-th row id: deterministic, and independent of how files are split.
-    const step = Math.max(1, Math.ceil(m.totals.total_rows / SAMPLE_ROWS));
+    const step = skewSampleStep(m.totals.total_rows);
     const skew = await queryNumbers(
       session.connection,
       `SELECT max(n) / avg(n) AS skew_factor, sum(n) AS sample_rows FROM (SELECT count(*) AS n FROM ${source} WHERE id % ${step} = 0 GROUP BY customer_id)`,

@@ -5,6 +5,7 @@
 // environment variables, named here where they are not the standard AWS_* ones.
 // bronze-verify's gates are judged by the runner (bronze-judge.ts, the shared evaluateBronze): the job
 // returns raw observations in extras.observations and leaves `validation` null.
+import { skewSampleStep } from '../../model/scale.js';
 import { z } from 'zod';
 import type { LakebenchConfig } from '../../config/schema.js';
 import { adapt, type TableNames } from '../../sql/dialect.js';
@@ -18,8 +19,6 @@ import type { RunContext } from '../platform.js';
 export const CONTRACT_VERSION = 1;
 /** The temp view the jobs register bronze under; the stage SQL reads it as `{bronze}`. */
 export const BRONZE_VIEW = 'lakebench_bronze';
-/** Rows in the skew sample, pipeline.md §4.1. */
-export const SKEW_SAMPLE_ROWS = 1_000_000;
 
 const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name');
 const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/);
@@ -207,7 +206,7 @@ function silverSettings(c: LakebenchConfig['silver'], totalRows: number): Extrac
     skew_threshold: c.skewThreshold,
     enable_salting: c.enableSalting,
     size_bytes_override: c.sizeGb === undefined ? null : c.sizeGb * GiB,
-    sample_step: Math.max(1, Math.ceil(totalRows / SKEW_SAMPLE_ROWS)),
+    sample_step: skewSampleStep(totalRows),
   };
 }
 
