@@ -20,9 +20,11 @@ export type FaultProxy = {
   url: string;
   requests: ProxiedRequest[];
   setRule(rule: FaultRule | undefined): void;
-  /** Destroys every watch stream open right now; returns how many. */
-  cutWatches(): number;
+  /** Destroys the watch streams open right now (those whose path contains `pathPart`); returns how many. */
+  cutWatches(pathPart?: string): number;
   openWatches(): number;
+  /** Paths of the watch streams open right now (for failure messages). */
+  openWatchPaths(): string[];
   stop(): Promise<void>;
 };
 
@@ -42,6 +44,7 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
   const agent = new https.Agent({ ca: caPem, keepAlive: true });
   const requests: ProxiedRequest[] = [];
   const watches = new Set<http.ServerResponse>();
+  const paths = new WeakMap<http.ServerResponse, string>();
   let rule: FaultRule | undefined;
 
   const server = http.createServer((req, res) => {
@@ -66,14 +69,20 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
       req.resume();
       return;
     }
+    // Registered before the upstream answers: a client that gave up early must not count as open.
+    let closed = false;
+    res.on('close', () => {
+      closed = true;
+      watches.delete(res);
+    });
     const upstreamReq = https.request(
       { protocol: 'https:', hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host }, agent },
       (up) => {
         entry.status = up.statusCode ?? 0;
         res.writeHead(up.statusCode ?? 502, up.headers);
-        if (watch) {
+        if (watch && !closed) {
           watches.add(res);
-          res.on('close', () => watches.delete(res));
+          paths.set(res, entry.path);
         }
         up.pipe(res);
         res.on('close', () => up.destroy());
@@ -88,13 +97,16 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
     url: `http://127.0.0.1:${port}`,
     requests,
     setRule: (r) => (rule = r),
-    cutWatches() {
-      const n = watches.size;
-      for (const w of watches) w.destroy();
-      watches.clear();
-      return n;
+    cutWatches(pathPart = '') {
+      const cut = [...watches].filter((w) => (paths.get(w) ?? '').includes(pathPart));
+      for (const w of cut) {
+        w.destroy();
+        watches.delete(w);
+      }
+      return cut.length;
     },
     openWatches: () => watches.size,
+    openWatchPaths: () => [...watches].map((w) => paths.get(w) ?? '?'),
     async stop() {
       for (const w of watches) w.destroy();
       server.closeAllConnections();

@@ -1,0 +1,89 @@
+// The run Lease against the real kube-apiserver, under the chart's runner Role (create/get/update
+// only): two runners contending, a stale holder taken over, a lost lease noticed, release.
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { LEASE_NAME, LeaseHeldError, RunLease } from '../../runner/src/platforms/kubernetes/lease.js';
+
+describe('run lease', () => {
+  let env: RuntimeEnv;
+  beforeAll(async () => {
+    env = await startRuntimeEnv();
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  it('lets exactly one of two simultaneous runners start; the other names the holder', async () => {
+    const { client: a } = await env.namespace('lease-race');
+    // Two runners in the same namespace: two clients for the same ServiceAccount (two Jobs).
+    const { client: second } = await env.clientFor('lease-race');
+    const one = new RunLease(a, { holder: 'runner-job-1' });
+    const two = new RunLease(second, { holder: 'runner-job-2' });
+    const results = await Promise.allSettled([one.acquire(), two.acquire()]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(LeaseHeldError);
+    const winner = results[0]!.status === 'fulfilled' ? 'runner-job-1' : 'runner-job-2';
+    expect((lost[0]!.reason as LeaseHeldError).holder).toBe(winner);
+    expect((lost[0]!.reason as Error).message).toContain(`holder ${winner}`);
+    await one.release();
+    await two.release();
+    const lease = await env.admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'lease-race', name: LEASE_NAME });
+    expect(lease.spec?.holderIdentity).toBeUndefined();
+  });
+
+  it('waits for the holder when asked, and takes the lease once it is released', async () => {
+    const { client } = await env.namespace('lease-wait');
+    const { client: other } = await env.clientFor('lease-wait');
+    const first = new RunLease(client, { holder: 'cron-1', durationSeconds: 30 });
+    await first.acquire();
+    const waiting = new RunLease(other, { holder: 'cron-2', durationSeconds: 30, waitSeconds: 60 });
+    const acquired = waiting.acquire();
+    await new Promise((r) => setTimeout(r, 500));
+    await first.release();
+    await acquired;
+    const lease = await env.admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'lease-wait', name: LEASE_NAME });
+    expect(lease.spec?.holderIdentity).toBe('cron-2');
+    await waiting.release();
+  });
+
+  it('takes over a stale lease (holder stopped renewing), and the old holder learns it lost it', async () => {
+    const { client } = await env.namespace('lease-stale');
+    const { client: other } = await env.clientFor('lease-stale');
+    // The dead runner's clock: it acquired 10 minutes ago with a 60 s lease and never renewed.
+    const past = () => new Date(Date.now() - 600_000);
+    let lostTo: string | undefined;
+    const dead = new RunLease(client, { holder: 'dead-runner', durationSeconds: 60, now: past, onLost: (h) => (lostTo = h) });
+    await dead.acquire();
+    const fresh = new RunLease(other, { holder: 'new-runner', durationSeconds: 60 });
+    await fresh.acquire();
+    const lease = await env.admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'lease-stale', name: LEASE_NAME });
+    expect(lease.spec?.holderIdentity).toBe('new-runner');
+    expect(lease.spec?.leaseTransitions).toBe(1);
+    // The stalled runner wakes up and renews with the version it read: 409, re-read, lost.
+    await dead.renew();
+    expect(lostTo).toBe('new-runner');
+    // ... and its release leaves the new holder alone.
+    await dead.release();
+    const after = await env.admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'lease-stale', name: LEASE_NAME });
+    expect(after.spec?.holderIdentity).toBe('new-runner');
+    await fresh.release();
+  });
+
+  it('renews while held: renewTime moves on and the holder stays', async () => {
+    const { client } = await env.namespace('lease-renew');
+    const lease = new RunLease(client, { holder: 'runner', durationSeconds: 3 });
+    await lease.acquire();
+    const coordination = env.admin.makeApiClient(CoordinationV1Api);
+    const first = await coordination.readNamespacedLease({ namespace: 'lease-renew', name: LEASE_NAME });
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = await coordination.readNamespacedLease({ namespace: 'lease-renew', name: LEASE_NAME });
+    expect(later.spec?.holderIdentity).toBe('runner');
+    expect(new Date(later.spec?.renewTime ?? 0).getTime()).toBeGreaterThan(new Date(first.spec?.renewTime ?? 0).getTime());
+    await lease.release();
+  });
+});
+
