@@ -1,19 +1,20 @@
 // `lakebench benchmark`: the 8 queries only, on the tables an earlier run left in place.
 import type { Argv } from 'yargs';
 import path from 'node:path';
-import { resolveConfig, resolvePlatform, resultStores, type CommonArgs } from './context.js';
-import { commonOptions } from './options.js';
+import { resolveConfig, resultStores, type CommonArgs } from './context.js';
+import { openPlatform, type ClusterArgs } from './platform-session.js';
+import { clusterOptions, commonOptions } from './options.js';
 import { ConsoleProgress } from './console-progress.js';
 import { scorecardText, jsonSummary } from './scorecard.js';
 import { runBatch } from '../pipeline/run-batch.js';
 
-type BenchArgs = CommonArgs & { iterations?: number; cache?: 'hot' | 'cold'; queryTimeout?: number };
+type BenchArgs = CommonArgs & ClusterArgs & { iterations?: number; cache?: 'hot' | 'cold'; queryTimeout?: number };
 
 export const benchmarkCommand = {
   command: 'benchmark',
   describe: 'Run the 8-query benchmark (power mode) on existing silver and gold tables',
   builder: (y: Argv) =>
-    commonOptions(y)
+    clusterOptions(commonOptions(y))
       .option('iterations', { type: 'number', describe: 'timed passes over the 8 queries; the median counts [default: config or 1]' })
       .option('cache', { choices: ['hot', 'cold'] as const, describe: 'hot: one untimed warm-up pass; cold: flush before every execution [default: config or hot]' })
       .option('query-timeout', { type: 'number', describe: 'per-query timeout in seconds [default: config or 300]' })
@@ -31,10 +32,11 @@ export const benchmarkCommand = {
     };
     const { validateConfig } = await import('../config/load.js');
     const checked = validateConfig(config, 'flags');
-    const platform = resolvePlatform(checked);
-    await platform.checkTablesExist();
+    const progress = new ConsoleProgress();
+    const session = openPlatform(checked, args, checked.benchmark.timeoutSeconds, (line) => progress.line(line));
+    await session.checkTables();
     const { local, remote } = await resultStores(checked);
-    const result = await runBatch(checked, platform, local, remote, { stages: [], benchmark: true, generate: false, generateIfMissing: false, timeoutSeconds: checked.benchmark.timeoutSeconds }, new ConsoleProgress(), (manifest) => platform.preflightBronze({ manifest }));
+    const result = await runBatch(checked, session.platform, local, remote, { stages: [], benchmark: true, generate: false, generateIfMissing: false, timeoutSeconds: checked.benchmark.timeoutSeconds, prepare: session.prepare }, progress, session.preflight);
     const report = path.join(local.root, result.reportKey);
     process.stdout.write(args.json ? `${jsonSummary(result.metrics, report, path.join(local.root, 'runs', result.metrics.run_id, 'metrics.json'))}\n` : scorecardText(result.metrics, report));
     process.exitCode = result.exitCode;

@@ -4,7 +4,6 @@ import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import type { LakebenchConfig } from '../config/schema.js';
-import { EmbeddedPlatform } from '../platforms/embedded/embedded-platform.js';
 import { LocalStore } from '../storage/local-store.js';
 import { S3Store } from '../storage/s3-store.js';
 import { BadInputError } from '../util/errors.js';
@@ -15,14 +14,6 @@ export function resolveConfig(args: CommonArgs): LakebenchConfig {
   const overrides: ConfigOverrides = { scale: args.scale, output: args.output };
   if (args.local) overrides.platform = 'embedded';
   return loadConfig(args.config, overrides);
-}
-
-export function resolvePlatform(config: LakebenchConfig): EmbeddedPlatform {
-  const kind = config.platform === 'auto' ? (config.cluster ? 'kubernetes' : 'embedded') : config.platform;
-  if (kind === 'kubernetes') {
-    throw new BadInputError('the kubernetes platform is not available in this version of the runner; run with --local (embedded DuckDB)', 'platform');
-  }
-  return new EmbeddedPlatform(config.output);
 }
 
 /** The output folder must exist (or be creatable) and accept a file, or nothing starts. */

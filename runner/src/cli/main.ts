@@ -11,6 +11,8 @@ import { resultsCommand } from './results-command.js';
 import { planCommand } from './plan-command.js';
 import { recommendCommand } from './recommend-command.js';
 import { datagenWorkerCommand, datagenFinalizeCommand } from './datagen-worker-command.js';
+import { statusCommand } from './status-command.js';
+import { cleanupCommand } from './cleanup-command.js';
 import { BadInputError } from '../util/errors.js';
 
 try {
@@ -23,6 +25,8 @@ try {
     .command(reportCommand)
     .command(resultsCommand)
     .command(planCommand)
+    .command(statusCommand)
+    .command(cleanupCommand)
     .command(recommendCommand)
     .command(datagenWorkerCommand)
     .command(datagenFinalizeCommand)

@@ -8,8 +8,17 @@ const GB = 2 ** 30;
 
 type Engine = StageEntry['engine'];
 
+/** What a cluster platform observed around a stage (stage-runner.ts), kept in the report's extras. */
+function observed(extras: Record<string, unknown>): { queue_seconds?: number; log_tail?: string } {
+  const k = extras.kubernetes;
+  if (!k || typeof k !== 'object') return {};
+  const { queue_seconds, log_tail } = k as { queue_seconds?: unknown; log_tail?: unknown };
+  return { queue_seconds: typeof queue_seconds === 'number' ? queue_seconds : undefined, log_tail: typeof log_tail === 'string' ? log_tail : undefined };
+}
+
 export function entryFromReport(report: StageReport, res: StageResources): StageEntry {
   const elapsed = (Date.parse(report.end_time) - Date.parse(report.start_time)) / 1000;
+  const seen = observed(report.extras);
   return {
     name: report.stage,
     type: 'batch',
@@ -18,7 +27,7 @@ export function entryFromReport(report: StageReport, res: StageResources): Stage
     start_time: report.start_time,
     end_time: report.end_time,
     elapsed_seconds: elapsed,
-    queue_seconds: null,
+    queue_seconds: seen.queue_seconds ?? null,
     engine_elapsed_seconds: report.engine_elapsed_seconds,
     input_bytes: report.input_bytes,
     output_bytes: report.output_bytes,
@@ -36,8 +45,9 @@ export function entryFromReport(report: StageReport, res: StageResources): Stage
     validation: report.validation,
     self_checks: report.self_checks,
     extras: report.extras,
-    error: report.error ? { message: report.error.message, reason: report.error.reason, log_tail: null } : null,
-    metrics_source: 'stage-report',
+    error: report.error ? { message: report.error.message, reason: report.error.reason, log_tail: seen.log_tail ?? null } : null,
+    // A stage that ended without its own document is reported by what the runner saw.
+    metrics_source: report.extras.metrics_source === 'runner-observed' ? 'runner-observed' : 'stage-report',
   };
 }
 

@@ -27,6 +27,15 @@ export type BatchOptions = {
   /** When bronze is missing: generate it (run) or refuse (benchmark on existing tables). */
   generateIfMissing: boolean;
   timeoutSeconds: number;
+  /** Platform checks and guards that must hold before the run record is written (lease, capacity). */
+  prepare?: (stores: ObjectStore[], log: (line: string) => void) => Promise<RunHooks | undefined>;
+};
+
+/** What a platform does around a run: heartbeats, clean-up on SIGTERM, release at the end. */
+export type RunHooks = {
+  started(record: RunRecord): void;
+  interrupt(reason: string): Promise<void>;
+  finished(): Promise<void>;
 };
 
 export type BatchResult = { metrics: Metrics; exitCode: number; reportKey: string };
@@ -46,10 +55,14 @@ export async function runBatch(
     throw new BadInputError('no bronze dataset for this config (scale, seed, window): run `lakebench run` or `lakebench generate` first', 'bronze');
   }
 
+  const stores = remote ? [local, remote] : [local];
+  const hooks = await opts.prepare?.(stores, (line) => progress.line(line));
   const start = new Date();
   const runId = newRunId(start);
   const record: RunRecord = { run_id: runId, state: 'running', started_at: start.toISOString(), heartbeat_at: start.toISOString(), ended_at: null, reason: null };
-  await writeRunRecord(local, record);
+  // In the bucket too, from the start: a run killed with its pod leaves a record there, never a gap.
+  for (const store of stores) await writeRunRecord(store, record);
+  hooks?.started(record);
   const logLines: string[] = [];
   const log = (line: string) => {
     logLines.push(`${new Date().toISOString()} ${line}`);
@@ -57,8 +70,10 @@ export async function runBatch(
   };
   let interrupted: string | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupted = `interrupted by ${signal}`;
-    void writeRunRecord(local, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason: interrupted }).finally(() => process.exit(130));
+    const reason = `interrupted by ${signal}`;
+    interrupted = reason;
+    const markIncomplete = () => Promise.all(stores.map((st) => writeRunRecord(st, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason })));
+    void (hooks ? hooks.interrupt(reason) : markIncomplete()).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -101,8 +116,12 @@ export async function runBatch(
       const t0 = new Date();
       const timer = progress.stage(stage);
       try {
-        const report = await withTimeout(platform.runStage(stage, ctx), opts.timeoutSeconds, stage);
+        // A cluster platform enforces the per-job timeout itself (and deletes the application); this
+        // outer timer only catches a platform that hangs, so it waits a grace period longer.
+        const report = await withTimeout(platform.runStage(stage, ctx), opts.timeoutSeconds + (platform.kind === 'kubernetes' ? 300 : 0), stage);
         files[`stages/${stage}.json`] = `${JSON.stringify(report, null, 2)}\n`;
+        const logTail = logTailOf(report.extras);
+        if (logTail) files[`logs/${stage}-driver.log`] = logTail;
         const entry = entryFromReport(report, platform.resources(stage));
         stages.push(entry);
         failed = entry.status === 'failed';
@@ -174,7 +193,15 @@ export async function runBatch(
     await writeRunRecord(remote, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
   }
   await writeRunRecord(local, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
+  await hooks?.finished();
   return { metrics, exitCode: metrics.verdict.status === 'FAILED' ? 1 : 0, reportKey: `runs/${runId}/report.html` };
+}
+
+/** The driver's log tail a cluster stage observed (secrets already redacted by the platform). */
+function logTailOf(extras: Record<string, unknown>): string | undefined {
+  const k = extras.kubernetes;
+  const tail = k && typeof k === 'object' ? (k as { log_tail?: unknown }).log_tail : undefined;
+  return typeof tail === 'string' && tail.length > 0 ? tail : undefined;
 }
 
 async function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
