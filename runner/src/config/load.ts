@@ -1,7 +1,6 @@
 // Reading a config: YAML file (optional) → env substitution → flag overrides → zod validation.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
 import { configSchema, type LakebenchConfig } from './schema.js';
 import { describeIssues } from './issues.js';
 import { substituteEnv } from './env.js';
@@ -42,4 +41,3 @@ export function loadConfig(file: string | undefined, overrides: ConfigOverrides 
 }
 
 export type { LakebenchConfig };
-export const _schemaForTests: z.ZodType = configSchema;
