@@ -7,6 +7,7 @@ import { clusterOptions, commonOptions } from './options.js';
 import { ConsoleProgress } from './console-progress.js';
 import { scorecardText, jsonSummary } from './scorecard.js';
 import { runBatch } from '../pipeline/run-batch.js';
+import { validateConfig } from '../config/load.js';
 
 type BenchArgs = CommonArgs & ClusterArgs & { iterations?: number; cache?: 'hot' | 'cold'; queryTimeout?: number };
 
@@ -30,7 +31,6 @@ export const benchmarkCommand = {
         ...(args.queryTimeout !== undefined ? { timeoutSeconds: args.queryTimeout } : {}),
       },
     };
-    const { validateConfig } = await import('../config/load.js');
     const checked = validateConfig(config, 'flags');
     const progress = new ConsoleProgress();
     const session = openPlatform(checked, args, checked.benchmark.timeoutSeconds, (line) => progress.line(line));

@@ -43,6 +43,8 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
 
   const workerCount = Math.max(1, Math.min(opts.workers ?? os.availableParallelism(), todo.length));
   const shares = Array.from({ length: workerCount }, (_, w) => todo.filter((_, k) => k % workerCount === w));
+  // Each entry is written as its file lands; the manifest waits for all of those writes.
+  const entryWrites: Promise<void>[] = [];
   await Promise.all(
     shares.map(
       (indices) =>
@@ -55,8 +57,10 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
               const entry = fileEntrySchema.parse(msg.entry);
               entries.set(entry.index, entry);
               bytes += entry.bytes;
-              void writeJsonAtomic(path.join(entriesDir, manifestEntryName(entry.index)), entry).then(() =>
-                opts.onProgress?.({ done: entries.size, total: params.file_count, skipped, bytes, index: entry.index }),
+              entryWrites.push(
+                writeJsonAtomic(path.join(entriesDir, manifestEntryName(entry.index)), entry).then(() =>
+                  opts.onProgress?.({ done: entries.size, total: params.file_count, skipped, bytes, index: entry.index }),
+                ),
               );
             } else if (msg.type === 'error') {
               failed = true;
@@ -68,8 +72,7 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
         }),
     ),
   );
-  // Entries are written asynchronously as files land; write them all again to be sure none is pending.
-  await Promise.all([...entries.values()].map((e) => writeJsonAtomic(path.join(entriesDir, manifestEntryName(e.index)), e)));
+  await Promise.all(entryWrites);
   const manifest = buildManifest(params, [...entries.values()], opts.duckdbVersion, (opts.now ?? (() => new Date()))());
   await writeJsonAtomic(manifestPath(bronzeDir), manifest);
   return manifest;

@@ -83,6 +83,7 @@ export async function runBatch(
   let datagenSeconds: number | null = null;
   let benchmark: Metrics['benchmark'] = null;
   let failed = false;
+  const pipelineEngine = platform.kind === 'embedded' ? 'duckdb' : 'spark';
   let step: StageEntry['name'] = 'datagen';
   let stepStart = new Date();
   try {
@@ -110,7 +111,7 @@ export async function runBatch(
       if (!opts.stages.includes(stage)) continue;
       [step, stepStart] = [stage, new Date()];
       if (failed) {
-        stages.push(observedEntry(stage, platform.kind === 'embedded' ? 'duckdb' : 'spark', new Date(), new Date(), 'skipped', platform.resources(stage), { error: { message: 'an earlier stage failed', reason: 'SKIPPED', log_tail: null } }));
+        stages.push(observedEntry(stage, pipelineEngine, new Date(), new Date(), 'skipped', platform.resources(stage), { error: { message: 'an earlier stage failed', reason: 'SKIPPED', log_tail: null } }));
         continue;
       }
       const t0 = new Date();
@@ -129,7 +130,7 @@ export async function runBatch(
       } catch (e) {
         failed = true;
         const message = errorMessage(e);
-        stages.push(observedEntry(stage, platform.kind === 'embedded' ? 'duckdb' : 'spark', t0, new Date(), 'failed', platform.resources(stage), { error: { message, reason: 'ERROR', log_tail: null } }));
+        stages.push(observedEntry(stage, pipelineEngine, t0, new Date(), 'failed', platform.resources(stage), { error: { message, reason: 'ERROR', log_tail: null } }));
         timer.done(false, message);
       }
     }
@@ -159,7 +160,7 @@ export async function runBatch(
   } catch (e) {
     if (e instanceof Error && e.name === 'BadInputError') throw e;
     log(`${step} failed: ${errorMessage(e)}`);
-    const engine = step === 'datagen' ? 'datagen' : platform.kind === 'embedded' ? 'duckdb' : step === 'benchmark' ? 'trino' : 'spark';
+    const engine = step === 'datagen' ? 'datagen' : platform.kind === 'embedded' ? 'duckdb' : step === 'benchmark' ? 'trino' : pipelineEngine;
     stages.push(observedEntry(step, engine, stepStart, new Date(), 'failed', platform.resources('gold-finalize'), { error: { message: errorMessage(e), reason: 'ERROR', log_tail: null } }));
   } finally {
     process.off('SIGINT', onSignal);
