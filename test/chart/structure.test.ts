@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../runner/src/config/schema.js';
+import { alwaysOnFor, capacityShortfalls, requirement } from '../../runner/src/model/sizing.js';
+import { sizingOptions } from '../../runner/src/model/sizing-options.js';
 import { profileCombinationCases, renderCases } from './helpers/matrix.js';
 import { allContainers, byKind, component, helmTemplate, podSpecs, type K8sObject, type Rendered } from './helpers/render.js';
 import { memoryGiB, totalRequests } from './helpers/requests.js';
@@ -132,6 +134,24 @@ describe('profiles', () => {
     expect(total.memoryGiB).toBeLessThanOrEqual(24);
     expect(total.pods).toBeGreaterThanOrEqual(5);
     expect(runnerConfig(objects).scale).toBeLessThanOrEqual(1);
+  });
+
+  it.each(tinyCases)('tiny + $combination: the Spark stages and datagen fit the same kind node, by the runner sizing model', ({ files }) => {
+    const objects = helmTemplate('helm3', files).objects;
+    const config = configSchema.parse(runnerConfig(objects));
+    const engine = config.cluster!.queryEngine!;
+    const req = requirement(config.scale, alwaysOnFor(engine), sizingOptions(config));
+    const kind = { nodes: 1, nodeCpu: 8, nodeMemoryGb: 24 };
+    expect(capacityShortfalls(req, kind)).toEqual([]);
+    // What the chart really requests plus the largest stage's pods, without the model's headroom.
+    const total = totalRequests(objects);
+    const peak = Math.max(req.batchPeak.cores, req.datagen.cpu);
+    expect(total.cpu + peak).toBeLessThanOrEqual(kind.nodeCpu);
+    expect(total.memoryGiB + Math.max(req.batchPeak.memoryGb, req.datagen.memoryGb)).toBeLessThanOrEqual(kind.nodeMemoryGb);
+    // Without the tiny profile's Spark sizes the production profiles could never run there.
+    const { resources: _r, executors: _e, ...profileSpark } = config.cluster!.spark;
+    const production = { ...config, datagen: { ...config.datagen, pod: undefined }, cluster: { ...config.cluster!, spark: { ...profileSpark, resources: {}, executors: {} } } };
+    expect(capacityShortfalls(requirement(config.scale, alwaysOnFor(engine), sizingOptions(production)), kind).join('; ')).toMatch(/largest pod \(4 CPU, 60 GiB\)/);
   });
 
   it('the requests calculation counts what it should', () => {

@@ -83,6 +83,24 @@ describe('plan: the objects of a batch run', () => {
     expect(app(1, 'bronze-verify', { executors: { 'silver-build': 32 }, allowOverCeiling: true }).manifest.spec.executor.instances).toBe(4);
   });
 
+  it('builds small-cluster pods from cluster.spark.resources and datagen.pod, and the plan requirement agrees', () => {
+    const small = { executorCores: 1, executorHeapGb: 2, executorOverheadGb: 1, driverCores: 1, driverMemoryGb: 2, scratchGi: 5 };
+    const config = clusterConfig('hive-iceberg', { scale: 1, spark: { executors: { 'silver-build': 2 }, resources: { 'silver-build': small } }, datagen: { pod: { cpu: 1, memoryGb: 2 } } });
+    const plan = runPlan(config, { runId: RUN_ID });
+    const silver = apps(plan.objects).find((a) => a.metadata.name === 'lakebench-silver-build')!.spec;
+    expect([silver.executor.instances, silver.executor.cores, silver.executor.memory, silver.executor.memoryOverhead]).toEqual([2, 1, '2g', '1g']);
+    expect([silver.driver.cores, silver.driver.memory, silver.driver.memoryOverhead]).toEqual([1, '2g', '1g']);
+    const scratch = silver.executor.template.spec?.volumes?.find((v) => v.ephemeral)?.ephemeral?.volumeClaimTemplate?.spec.resources?.requests?.storage;
+    expect(scratch).toBe('5Gi');
+    // bronze-verify has no override: still the profile's 2 cores, 4 + 2 GiB.
+    const bronze = apps(plan.objects).find((a) => a.metadata.name === 'lakebench-bronze-verify')!.spec;
+    expect([bronze.executor.cores, bronze.executor.memory, bronze.executor.memoryOverhead]).toEqual([2, '4g', '2g']);
+    expect(jobOf(plan.objects).spec!.template.spec!.containers[0]!.resources?.requests).toEqual({ cpu: '1', memory: '2Gi' });
+    const silverReq = plan.requirement.jobs.find((j) => j.job === 'silver-build')!;
+    expect([silverReq.cores, silverReq.memoryGb]).toEqual([3, 9]);
+    expect(plan.requirement.datagen).toEqual({ pods: 1, cpu: 1, memoryGb: 2 });
+  });
+
   it('sizes the datagen Job from the model unless the config fixes the pod count', () => {
     for (const scale of [0.1, 10, 95, 1000]) {
       const job = jobOf(runPlan(clusterConfig('hive-iceberg', { scale: Math.min(scale, 100) }), { runId: RUN_ID, scale }).objects).spec!;

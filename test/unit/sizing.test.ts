@@ -21,7 +21,7 @@ describe('sizing model', () => {
 
   it('never exceeds the 28-executor ceiling without an override, and flags an override above it', () => {
     for (const j of [...BATCH_JOBS, ...STREAMING_JOBS]) expect(executorCount(j, 1e6)).toBeLessThanOrEqual(EXECUTOR_CEILING);
-    expect(jobSizing('silver-build', 10, { override: 32 })).toMatchObject({ executors: 32, overCeiling: true });
+    expect(jobSizing('silver-build', 10, { override: { executors: 32 } })).toMatchObject({ executors: 32, overCeiling: true });
   });
 
   it('is non-decreasing in scale for every output, from 0.01 to 100,000', () => {
@@ -56,6 +56,25 @@ describe('sizing model', () => {
   it('lets a configured datagen pod count replace the derived one', () => {
     expect(requirement(1, ALWAYS_ON).datagen.pods).toBe(1);
     expect(requirement(1, ALWAYS_ON, { datagenPods: 12 }).datagen).toEqual({ pods: 12, cpu: 48, memoryGb: 48 });
+  });
+
+  it('lets a per-stage override replace the profile, field by field, in every number built on it', () => {
+    const small = { executors: 1, executorCores: 1, executorHeapGb: 2, executorOverheadGb: 1, driverCores: 1, driverMemoryGb: 2, scratchGi: 5 };
+    expect(jobSizing('silver-build', 1, { override: small })).toMatchObject({
+      executors: 1, executorCores: 1, executorHeapGb: 2, executorOverheadGb: 1, executorMemoryGb: 3,
+      driverCores: 1, driverMemoryGb: 2, driverOverheadGb: 1, cores: 2, memoryGb: 6, scratchGi: 5,
+    });
+    // Fields left out keep the profile (silver-build: 4 cores, 48 + 12 GiB executors).
+    expect(jobSizing('silver-build', 1, { override: { executorHeapGb: 8 } })).toMatchObject({ executorCores: 4, executorMemoryGb: 20, executors: 8 });
+    const overrides = { 'bronze-verify': small, 'silver-build': small, 'gold-finalize': small };
+    const r = requirement(1, ALWAYS_ON, { overrides, datagenPod: { cpu: 1, memoryGb: 2 } });
+    expect(r.batchPeak).toMatchObject({ cores: 2, memoryGb: 6 });
+    expect(r.datagen).toEqual({ pods: 1, cpu: 1, memoryGb: 2 });
+    expect(r.largestPod).toEqual({ cpu: 1, memoryGb: 3 });
+    // The same requirement refused by a kind-sized node with the profile fits it with the overrides.
+    const kind = { nodes: 1, nodeCpu: 16, nodeMemoryGb: 48 };
+    expect(capacityShortfalls(requirement(1, ALWAYS_ON), kind).length).toBeGreaterThan(0);
+    expect(capacityShortfalls(r, kind)).toEqual([]);
   });
 
   it('sizes the driver result limit by Spark version', () => {

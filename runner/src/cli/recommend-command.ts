@@ -3,7 +3,8 @@
 // numbers come from the same functions the SparkApplications are built from.
 import type { Argv } from 'yargs';
 import { loadConfig } from '../config/load.js';
-import { alwaysOnFor, datagenPods, largestFeasibleScale, requirement, type Cluster, type SparkJob } from '../model/sizing.js';
+import { alwaysOnFor, largestFeasibleScale, requirement, type Cluster } from '../model/sizing.js';
+import { sizingOptions } from '../model/sizing-options.js';
 import { DEFAULT_ENGINE, preflightLines, requirementLines, stageLines } from '../platforms/kubernetes/manifests/sizing-table.js';
 import { BadInputError } from '../util/errors.js';
 
@@ -34,17 +35,12 @@ export const recommendCommand = {
       .example('$0 recommend --scale 100 --nodes 8 --node-cpu 32 --node-memory-gb 256', 'does scale 100 fit eight 32-core nodes?'),
   handler: (args: RecommendArgs) => {
     const config = loadConfig(args.config, { scale: args.scale });
-    const spark = config.cluster?.spark;
-    const opts = {
-      sparkVersion: spark?.version ?? '4',
-      overrides: (spark?.executors ?? {}) as Partial<Record<SparkJob, number>>,
-      datagenPods: config.datagen.parallelism ?? datagenPods(config.scale),
-    };
+    const opts = sizingOptions(config);
     const req = requirement(config.scale, alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE), opts);
     const declared = config.cluster?.nodes ? { nodes: config.cluster.nodes.count, nodeCpu: config.cluster.nodes.cpu, nodeMemoryGb: config.cluster.nodes.memoryGb } : undefined;
     const cluster = clusterOf(args, declared);
     // The search keeps the overrides; the datagen pod count follows the scale unless the config fixes it.
-    const largest = cluster ? largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, { sparkVersion: opts.sparkVersion, overrides: opts.overrides, datagenPods: config.datagen.parallelism }) : undefined;
+    const largest = cluster ? largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, opts) : undefined;
     const preflight = cluster ? preflightLines(req, cluster) : undefined;
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ requirement: req, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);

@@ -42,6 +42,16 @@ export const resultsBucketSchema = s3Endpoint.extend({
   prefix: z.string().default(''),
 });
 
+/** A stage's pod sizes when the seed's profile does not suit the cluster; absent fields keep the profile. */
+const stageResources = z.strictObject({
+  executorCores: z.number().int().min(1).optional(),
+  executorHeapGb: z.number().int().min(1).optional().describe('spark.executor.memory, GiB'),
+  executorOverheadGb: z.number().int().min(1).optional().describe('spark.executor.memoryOverhead, GiB'),
+  driverCores: z.number().int().min(1).optional(),
+  driverMemoryGb: z.number().int().min(1).optional().describe('spark.driver.memory, GiB (overhead: 10%, at least 1 GiB)'),
+  scratchGi: z.number().int().min(1).optional().describe('scratch PVC per executor, GiB'),
+});
+
 export const configSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lower-case letters, digits and dashes (a Kubernetes name)').max(40).default('lakebench'),
   scale: z.number().min(0.01, 'scale must be at least 0.01').max(10000, 'scale must be at most 10000').default(0.1),
@@ -60,6 +70,10 @@ export const configSchema = z.strictObject({
       customers: z
         .strictObject({ s: z.number().positive().default(1.0), q: z.number().nonnegative().default(10) }).prefault({}),
       parallelism: z.number().int().min(1).max(1000).optional().describe('cluster: datagen Job pods; default from the sizing model'),
+      pod: z
+        .strictObject({ cpu: z.number().positive(), memoryGb: z.number().min(1) })
+        .optional()
+        .describe('cluster: requests of one datagen pod; default 4 CPU / 4 GiB (data.md §7)'),
     }).prefault({}),
 
   benchmark: z
@@ -179,6 +193,14 @@ export const configSchema = z.strictObject({
               'silver-build': z.number().int().min(1).optional(),
               'gold-finalize': z.number().int().min(1).optional(),
             }).prefault({}),
+          resources: z
+            .strictObject({
+              'bronze-verify': stageResources.optional(),
+              'silver-build': stageResources.optional(),
+              'gold-finalize': stageResources.optional(),
+            })
+            .prefault({})
+            .describe('per-stage pod sizes replacing the profile of pipeline.md §9.1 (small clusters)'),
           allowOverCeiling: z.boolean().default(false).describe('acknowledge executor overrides above 28'),
           packages: z.array(z.string().regex(/^[\w.-]+:[\w.-]+:[\w.-]+$/, 'group:artifact:version')).optional().describe('Maven packages of the jobs; default: Iceberg, S3A (and Delta) for the Spark version'),
         }).prefault({}),

@@ -36,8 +36,9 @@ export const PROFILES: Readonly<Record<SparkJob, JobProfile>> = {
 /** Above this many executors Spark's Kubernetes client floods the API server (pipeline.md §9.1). */
 export const EXECUTOR_CEILING = 28;
 export const HEADROOM = 1.15;
+export type PodSize = { cpu: number; memoryGb: number };
 /** Reference datagen pod (data.md §7): one generator and one uploader. */
-export const DATAGEN_POD = { cpu: 4, memoryGb: 4 };
+export const DATAGEN_POD: PodSize = { cpu: 4, memoryGb: 4 };
 
 export function executorCount(job: SparkJob, scale: number, override?: number): number {
   if (override !== undefined) return override;
@@ -50,11 +51,16 @@ export type JobSizing = {
   job: SparkJob;
   executors: number;
   executorCores: number;
+  executorHeapGb: number;
+  executorOverheadGb: number;
+  /** Heap plus overhead: what one executor pod requests. */
   executorMemoryGb: number;
   driverCores: number;
   driverMemoryGb: number;
   /** Off-heap memory of the driver pod, set explicitly in the manifest (Spark's default: 10%, ≥ 384 MiB). */
   driverOverheadGb: number;
+  scratchGiPerExecutor: number;
+  /** All executors' scratch together. */
   scratchGi: number;
   /** Executors plus driver, as the pods request them (heap + overhead). */
   cores: number;
@@ -64,31 +70,56 @@ export type JobSizing = {
   overCeiling: boolean;
 };
 
-export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '3' | '4'; override?: number } = {}): JobSizing {
+/**
+ * A per-stage override of the profile (cluster.spark.executors / cluster.spark.resources): the
+ * seed's profiles are sized for production nodes; a small cluster (kind, a laptop) runs the same
+ * jobs with smaller pods. Every field left out keeps the profile's value.
+ */
+export type StageOverride = {
+  executors?: number;
+  executorCores?: number;
+  executorHeapGb?: number;
+  executorOverheadGb?: number;
+  driverCores?: number;
+  driverMemoryGb?: number;
+  /** Scratch PVC per executor. */
+  scratchGi?: number;
+};
+
+export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '3' | '4'; override?: StageOverride } = {}): JobSizing {
+  const o = opts.override ?? {};
   const pr = PROFILES[job];
-  const n = executorCount(job, scale, opts.override);
+  const n = executorCount(job, scale, o.executors);
   const spark4 = (opts.sparkVersion ?? '4') === '4';
-  const driverMemoryGb = spark4 ? pr.driverMemoryGb : pr.driverMemoryGbSpark3;
-  const executorMemoryGb = pr.executorHeapGb + pr.executorOverheadGb;
+  const driverMemoryGb = o.driverMemoryGb ?? (spark4 ? pr.driverMemoryGb : pr.driverMemoryGbSpark3);
+  const executorCores = o.executorCores ?? pr.executorCores;
+  const driverCores = o.driverCores ?? pr.driverCores;
+  const executorHeapGb = o.executorHeapGb ?? pr.executorHeapGb;
+  const executorOverheadGb = o.executorOverheadGb ?? pr.executorOverheadGb;
+  const scratchGiPerExecutor = o.scratchGi ?? pr.scratchGi;
+  const executorMemoryGb = executorHeapGb + executorOverheadGb;
   const driverOverheadGb = driverOverhead(driverMemoryGb);
   const defaultShuffle: Partial<Record<SparkJob, number>> = { 'bronze-verify': 32, 'silver-build': 64, 'gold-finalize': 32 };
   return {
     job,
     executors: n,
-    executorCores: pr.executorCores,
+    executorCores,
+    executorHeapGb,
+    executorOverheadGb,
     executorMemoryGb,
-    driverCores: pr.driverCores,
+    driverCores,
     driverMemoryGb,
     driverOverheadGb,
-    scratchGi: n * pr.scratchGi,
-    cores: n * pr.executorCores + pr.driverCores,
+    scratchGiPerExecutor,
+    scratchGi: n * scratchGiPerExecutor,
+    cores: n * executorCores + driverCores,
     // pipeline.md §9.1's table counts the driver's heap only; its pod also requests the overhead,
     // and the preflight must compare what the pods really request with what the nodes offer.
     memoryGb: n * executorMemoryGb + driverMemoryGb + driverOverheadGb,
     maxResultSizeGb: spark4 ? Math.min(16, Math.max(8, n / 2)) : Math.min(16, Math.max(4, n / 3)),
     // pipeline.md §9.4 gives 32/64/32 up to scale 10 and executors × cores × 2 above, which would drop
     // bronze-verify from 32 to 16 just past scale 10; the larger of the two keeps the rule monotonic.
-    shufflePartitions: Math.max(defaultShuffle[job] ?? 32, scale <= 10 ? 0 : n * pr.executorCores * 2),
+    shufflePartitions: Math.max(defaultShuffle[job] ?? 32, scale <= 10 ? 0 : n * executorCores * 2),
     overCeiling: n > EXECUTOR_CEILING,
   };
 }
@@ -100,12 +131,12 @@ export const driverOverhead = (driverMemoryGb: number): number => Math.max(1, Ma
 export const maxPartitionBytesMb = (scale: number): number => Math.min(2048, Math.max(256, (scale * 10 * 1024) / 2000));
 
 /** Datagen pods: about ten scale units (≈ 100 GiB) per pod, at least one, at most 64 and at most the batch peak. */
-export function datagenPods(scale: number): number {
+export function datagenPods(scale: number, pod: PodSize = DATAGEN_POD, overrides?: Partial<Record<SparkJob, StageOverride>>): number {
   // Datagen and the Spark stages never overlap, and pod count only changes speed, never content:
   // it is capped so datagen never asks for more CPU than the batch peak (silver-build) already does,
   // otherwise datagen alone would set the cluster a scale needs.
-  const peakCores = jobSizing('silver-build', scale).cores;
-  return Math.min(64, Math.max(1, Math.ceil(scale / 10)), Math.max(1, Math.floor(peakCores / DATAGEN_POD.cpu)));
+  const peakCores = Math.max(...BATCH_JOBS.map((j) => jobSizing(j, scale, { override: overrides?.[j] }).cores));
+  return Math.min(64, Math.max(1, Math.ceil(scale / 10)), Math.max(1, Math.floor(peakCores / pod.cpu)));
 }
 
 export type AlwaysOn = { cpu: number; memoryGb: number };
@@ -141,13 +172,20 @@ export type Requirement = {
   largestPod: { cpu: number; memoryGb: number };
 };
 
-export type RequirementOptions = { sparkVersion?: '3' | '4'; overrides?: Partial<Record<SparkJob, number>>; datagenPods?: number };
+export type RequirementOptions = {
+  sparkVersion?: '3' | '4';
+  overrides?: Partial<Record<SparkJob, StageOverride>>;
+  /** A fixed datagen pod count (datagen.parallelism); default follows the scale. */
+  datagenPods?: number;
+  datagenPod?: PodSize;
+};
 
 export function requirement(scale: number, alwaysOn: AlwaysOn, opts: RequirementOptions = {}): Requirement {
   const jobs = BATCH_JOBS.map((j) => jobSizing(j, scale, { sparkVersion: opts.sparkVersion, override: opts.overrides?.[j] }));
   const peak = jobs.reduce((a, b) => (b.cores > a.cores || (b.cores === a.cores && b.memoryGb > a.memoryGb) ? b : a));
-  const pods = opts.datagenPods ?? datagenPods(scale);
-  const datagen = { pods, cpu: pods * DATAGEN_POD.cpu, memoryGb: pods * DATAGEN_POD.memoryGb };
+  const pod = opts.datagenPod ?? DATAGEN_POD;
+  const pods = opts.datagenPods ?? datagenPods(scale, pod, opts.overrides);
+  const datagen = { pods, cpu: pods * pod.cpu, memoryGb: pods * pod.memoryGb };
   const largestExecutor = jobs.reduce((m, j) => Math.max(m, j.executorMemoryGb), 0);
   const largestDriver = jobs.reduce((m, j) => Math.max(m, j.driverMemoryGb + j.driverOverheadGb), 0);
   return {
@@ -161,8 +199,8 @@ export function requirement(scale: number, alwaysOn: AlwaysOn, opts: Requirement
       memoryGb: (Math.max(peak.memoryGb, datagen.memoryGb) + alwaysOn.memoryGb) * HEADROOM,
     },
     largestPod: {
-      cpu: Math.max(...jobs.map((j) => Math.max(j.executorCores, j.driverCores)), DATAGEN_POD.cpu),
-      memoryGb: Math.max(largestExecutor, largestDriver, DATAGEN_POD.memoryGb),
+      cpu: Math.max(...jobs.map((j) => Math.max(j.executorCores, j.driverCores)), pod.cpu),
+      memoryGb: Math.max(largestExecutor, largestDriver, pod.memoryGb),
     },
   };
 }

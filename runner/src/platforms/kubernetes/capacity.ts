@@ -3,7 +3,8 @@
 // ClusterRole the chart's namespaced runner Role does not grant; without it the declared node size
 // (cluster.nodes) is used, and with neither the check says it was skipped.
 import type { LakebenchConfig } from '../../config/schema.js';
-import { alwaysOnFor, capacityShortfalls, datagenPods, requirement, type Cluster } from '../../model/sizing.js';
+import { alwaysOnFor, capacityShortfalls, requirement, type Cluster } from '../../model/sizing.js';
+import { sizingOptions } from '../../model/sizing-options.js';
 import { BadInputError } from '../../util/errors.js';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
@@ -46,8 +47,7 @@ export async function capacityPreflight(client: KubeClient | undefined, config: 
     (c?.nodes ? { cluster: { nodes: c.nodes.count, nodeCpu: c.nodes.cpu, nodeMemoryGb: c.nodes.memoryGb }, source: 'declared cluster.nodes' } : undefined);
   if (!source) return 'capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared';
   const engine = c?.queryEngine ?? { type: 'trino' as const, workers: 1, workerCpu: 2, workerMemoryGb: 8 };
-  const pods = config.datagen.parallelism ?? datagenPods(config.scale);
-  const req = requirement(config.scale, alwaysOnFor(engine), { sparkVersion: c?.spark.version, overrides: c?.spark.executors, datagenPods: pods });
+  const req = requirement(config.scale, alwaysOnFor(engine), sizingOptions(config));
   const shortfalls = capacityShortfalls(req, source.cluster);
   if (shortfalls.length > 0) throw new BadInputError(`scale ${config.scale} does not fit this cluster (${source.source}): ${shortfalls.join('; ')}`, 'scale');
   return `capacity preflight: scale ${config.scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source.source}: ${(source.cluster.nodes * source.cluster.nodeCpu).toFixed(1)} CPU / ${(source.cluster.nodes * source.cluster.nodeMemoryGb).toFixed(1)} GiB`;

@@ -3,7 +3,7 @@
 // files whose index mod P = i. Each index retries on its own (backoffLimitPerIndex); one index out of
 // retries fails the Job at once (maxFailedIndexes 0) instead of letting the others finish in vain.
 import type { V1Job } from '@kubernetes/client-node';
-import { DATAGEN_POD } from '../../../model/sizing.js';
+import { DATAGEN_POD, type PodSize } from '../../../model/sizing.js';
 import { datagenTaskSchema, type DatagenTask } from '../../../datagen/datagen-task.js';
 import type { ClusterSettings } from './cluster-settings.js';
 import { s3Env } from './credentials-env.js';
@@ -18,7 +18,7 @@ export const RETRIES_PER_INDEX = 3;
 
 export type JobManifest = V1Job & { apiVersion: 'batch/v1'; kind: 'Job'; metadata: { name: string; namespace: string; labels: Record<string, string> } };
 
-export type DatagenJobInput = { settings: ClusterSettings; task: DatagenTask; pods: number };
+export type DatagenJobInput = { settings: ClusterSettings; task: DatagenTask; pods: number; pod?: PodSize };
 
 export function datagenTaskConfigMap(s: ClusterSettings, task: DatagenTask): ConfigMapManifest {
   const valid = datagenTaskSchema.parse(task);
@@ -32,6 +32,7 @@ export function datagenTaskConfigMap(s: ClusterSettings, task: DatagenTask): Con
 
 export function datagenJobManifest(input: DatagenJobInput): JobManifest {
   const { settings: s, task, pods } = input;
+  const size = input.pod ?? DATAGEN_POD;
   if (!Number.isInteger(pods) || pods < 1) throw new Error(`datagen pods must be a positive integer, got ${pods}`);
   const labels = runLabels(s.release, task.run_id, 'datagen');
   // Two files on local disk at most (one generating, one uploading), plus slack.
@@ -62,8 +63,8 @@ export function datagenJobManifest(input: DatagenJobInput): JobManifest {
               args: ['datagen-worker', '--index', '$(JOB_COMPLETION_INDEX)', '--pods', String(pods), '--task', `${TASK_DIR}/${TASK_FILE}`, '--work-dir', WORK_DIR],
               env: [...s3Env(s), { name: 'HOME', value: '/tmp' }],
               resources: {
-                requests: { cpu: String(DATAGEN_POD.cpu), memory: `${DATAGEN_POD.memoryGb}Gi` },
-                limits: { memory: `${DATAGEN_POD.memoryGb}Gi` },
+                requests: { cpu: String(size.cpu), memory: `${size.memoryGb}Gi` },
+                limits: { memory: `${size.memoryGb}Gi` },
               },
               securityContext: containerSecurityContext(),
               volumeMounts: [

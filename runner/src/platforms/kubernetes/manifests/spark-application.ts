@@ -3,7 +3,8 @@
 // overhead, driver memory, result size, shuffle partitions. Field names follow the operator's CRD
 // (v2.5.2), which the kubernetes tests check by creating these objects on a real API server.
 import type { V1PodSecurityContext, V1PodTemplateSpec, V1SecurityContext } from '@kubernetes/client-node';
-import { EXECUTOR_CEILING, PROFILES, jobSizing, type JobSizing } from '../../../model/sizing.js';
+import { EXECUTOR_CEILING, jobSizing, type JobSizing } from '../../../model/sizing.js';
+import { stageOverride } from '../../../model/sizing-options.js';
 import type { BatchStage } from '../../../pipeline/stage-report.js';
 import { BadInputError } from '../../../util/errors.js';
 import type { ClusterSettings } from './cluster-settings.js';
@@ -66,12 +67,12 @@ export function sparkVersionOf(image: string, major: '3' | '4'): string {
   return tag && tag.startsWith(`${major}.`) ? tag : major === '4' ? '4.0.1' : '3.5.6';
 }
 
-/** The stage's sizing with the config's per-stage override; an override above the ceiling needs an acknowledgement. */
+/** The stage's sizing with the config's per-stage overrides; an executor count above the ceiling needs an acknowledgement. */
 export function stageSizing(settings: ClusterSettings, job: BatchStage, scale: number): JobSizing {
-  const override = settings.spark.executors[job];
-  if (override !== undefined && override > EXECUTOR_CEILING && !settings.spark.allowOverCeiling) {
+  const override = stageOverride(settings.spark, job);
+  if (override.executors !== undefined && override.executors > EXECUTOR_CEILING && !settings.spark.allowOverCeiling) {
     throw new BadInputError(
-      `${override} executors is above the ceiling of ${EXECUTOR_CEILING} (Spark's Kubernetes client floods the API server); set cluster.spark.allowOverCeiling: true to run it anyway`,
+      `${override.executors} executors is above the ceiling of ${EXECUTOR_CEILING} (Spark's Kubernetes client floods the API server); set cluster.spark.allowOverCeiling: true to run it anyway`,
       `cluster.spark.executors.${job}`,
     );
   }
@@ -81,9 +82,8 @@ export function stageSizing(settings: ClusterSettings, job: BatchStage, scale: n
 export function sparkApplicationManifest(input: SparkApplicationInput): { manifest: SparkApplication; sizing: JobSizing } {
   const { settings: s, job, runId, scale } = input;
   const sizing = stageSizing(s, job, scale);
-  const profile = PROFILES[job];
   const labels = runLabels(s.release, runId, 'spark', job);
-  const templateInput = { settings: s, labels, scriptsConfigMap: input.scriptsConfigMap, jobConfigMap: input.jobConfigMap, scratchGi: profile.scratchGi };
+  const templateInput = { settings: s, labels, scriptsConfigMap: input.scriptsConfigMap, jobConfigMap: input.jobConfigMap, scratchGi: sizing.scratchGiPerExecutor };
   const deps = sparkPackages(s);
   const security = { podSecurityContext: podSecurityContext(SPARK_UID), securityContext: containerSecurityContext() };
   const manifest: SparkApplication = {
@@ -127,8 +127,8 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
         instances: sizing.executors,
         cores: sizing.executorCores,
         coreRequest: String(sizing.executorCores),
-        memory: `${profile.executorHeapGb}g`,
-        memoryOverhead: `${profile.executorOverheadGb}g`,
+        memory: `${sizing.executorHeapGb}g`,
+        memoryOverhead: `${sizing.executorOverheadGb}g`,
         deleteOnTermination: true,
         labels,
         ...security,
