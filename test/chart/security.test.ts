@@ -114,8 +114,16 @@ describe.each(renderCases)('$name', ({ name }) => {
         'apps/statefulsets: get,list',
       ].sort(),
     );
-    expect(byKind(get(name).objects, 'ClusterRole')).toEqual([]);
+    // The one cluster-scoped grant: reading nodes for the capacity preflight, bound to the runner only.
+    const clusterRoles = byKind(get(name).objects, 'ClusterRole').filter((r) => r.metadata.name.endsWith('-runner-nodes'));
+    expect(clusterRoles).toHaveLength(1);
+    expect(normalize(rulesOf(clusterRoles[0]!))).toEqual(['core/nodes: get,list']);
+    const binding = byKind(get(name).objects, 'ClusterRoleBinding').find((b) => b.metadata.name === clusterRoles[0]!.metadata.name) as unknown as { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string }[] };
+    expect(binding.roleRef).toMatchObject({ kind: 'ClusterRole', name: clusterRoles[0]!.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: role.metadata.name, namespace: 'lakebench' }]);
   });
+
+
 
   it('the Spark driver Role is what Spark on Kubernetes needs, bound to lakebench-spark-runner', () => {
     const objects = get(name).objects;
@@ -129,6 +137,15 @@ describe.each(renderCases)('$name', ({ name }) => {
       ].sort(),
     );
     expect(byKind(objects, 'ServiceAccount').map((s) => s.metadata.name)).toContain('lakebench-spark-runner');
+  });
+});
+
+describe('runner.rbac.readNodes', () => {
+  it('off: nothing cluster-scoped is granted to the runner', () => {
+    const objects = helmTemplate('helm3', renderCases[0]!.files, ['runner.rbac.readNodes=false']).objects;
+    expect(byKind(get(renderCases[0]!.name).objects, 'ClusterRole').filter((r) => r.metadata.name.includes('runner'))).toHaveLength(1);
+    expect(byKind(objects, 'ClusterRole').filter((r) => r.metadata.name.includes('runner'))).toEqual([]);
+    expect(byKind(objects, 'ClusterRoleBinding').filter((r) => r.metadata.name.includes('runner'))).toEqual([]);
   });
 });
 

@@ -21,21 +21,23 @@ const plural = 'sparkapplications';
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 type ClientOpts = { retry?: Partial<RetryPolicy>; sleep?: (ms: number) => Promise<void> };
+/** Also: chart values (`--set`) for rendering the runner RBAC, e.g. runner.rbac.readNodes=false. */
+type NamespaceOpts = ClientOpts & { chartSets?: string[] };
 
 export type RuntimeEnv = {
   api: KubeApiServer;
   admin: KubeConfig;
   proxy: FaultProxy;
   /** A fresh namespace with the chart's runner RBAC and a runner client acting as its ServiceAccount. */
-  namespace(name: string, opts?: ClientOpts): Promise<{ client: KubeClient; kubeconfigPath: string; op: Operator }>;
+  namespace(name: string, opts?: NamespaceOpts): Promise<{ client: KubeClient; kubeconfigPath: string; op: Operator }>;
   /** Another runner (its own token, same ServiceAccount) in a namespace set up by namespace(). */
   clientFor(name: string, opts?: ClientOpts): Promise<{ client: KubeClient; kubeconfigPath: string; op: Operator }>;
   stop(): Promise<void>;
 };
 
 /** `helm template` of the chart's runner RBAC only, for namespace `ns`. */
-export function runnerRbacYaml(ns: string): string {
-  const r = run(helmVersions.helm3, ['template', 'lakebench', chartDir, '--namespace', ns, '--set', 'storage.garage.enabled=true', '--show-only', 'templates/runner/rbac.yaml']);
+export function runnerRbacYaml(ns: string, sets: string[] = []): string {
+  const r = run(helmVersions.helm3, ['template', 'lakebench', chartDir, '--namespace', ns, ...['storage.garage.enabled=true', ...sets].flatMap((s) => ['--set', s]), '--show-only', 'templates/runner/rbac.yaml']);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
   // The rendered RoleBinding names the release namespace; the objects get it from applyManifests.
   return r.stdout;
@@ -77,7 +79,7 @@ export async function startRuntimeEnv(opts: KubeApiServerOptions = {}): Promise<
     async namespace(ns, o = {}) {
       const core = admin.makeApiClient(CoreV1Api);
       await core.createNamespace({ body: { metadata: { name: ns } } });
-      await applyManifests(admin, runnerRbacYaml(ns), { namespace: ns });
+      await applyManifests(admin, runnerRbacYaml(ns, o.chartSets), { namespace: ns });
       await core.createNamespacedServiceAccount({ namespace: ns, body: { metadata: { name: SPARK_SA } } });
       return clientFor(ns, o);
     },

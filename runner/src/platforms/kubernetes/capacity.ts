@@ -1,6 +1,6 @@
 // The capacity preflight: the sizing model's requirement for this scale against what the cluster's
-// nodes can allocate, refusing with the numbers before anything is submitted. Listing nodes needs a
-// ClusterRole the chart's namespaced runner Role does not grant; without it the declared node size
+// nodes can allocate, refusing with the numbers before anything is submitted. Listing nodes needs the
+// chart's read-only nodes ClusterRole (runner.rbac.readNodes); without it the declared node size
 // (cluster.nodes) is used, and with neither the check says it was skipped.
 import type { LakebenchConfig } from '../../config/schema.js';
 import { alwaysOnFor, capacityShortfalls, requirement, type Cluster } from '../../model/sizing.js';
