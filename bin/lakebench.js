@@ -1,13 +1,9 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so a clone works without a build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+// Thin launcher: registers tsx in this very process and imports the TypeScript CLI, so a clone works
+// without a build step. One process, not a child: in the runner pod this is PID 1, and the kubelet's
+// SIGTERM must reach the CLI's handlers (they stop the run's Spark applications and mark the run
+// incomplete); a launcher waiting on a child would swallow it until SIGKILL.
+import { register } from 'tsx/esm/api';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const main = path.join(here, '..', 'runner', 'src', 'cli', 'main.ts');
-const res = spawnSync(process.execPath, [tsxCli, main, ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(res.status ?? 1);
+register();
+await import(new URL('../runner/src/cli/main.ts', import.meta.url).href);

@@ -10,7 +10,7 @@ import type { ObjectStore } from '../storage/object-store.js';
 import { EmbeddedPlatform } from '../platforms/embedded/embedded-platform.js';
 import { KubernetesPlatform } from '../platforms/kubernetes/kubernetes-platform.js';
 import { KubeClient, loadKubeConfig } from '../platforms/kubernetes/client.js';
-import { RunLease } from '../platforms/kubernetes/lease.js';
+import { LEASE_NAME, RunLease } from '../platforms/kubernetes/lease.js';
 import { RunGuard, markStaleRuns } from '../platforms/kubernetes/run-guard.js';
 
 export type PlatformSession = {
@@ -51,9 +51,11 @@ export function openPlatform(config: LakebenchConfig, args: ClusterArgs, timeout
       const holder = process.env.HOSTNAME ?? `${os.hostname()}-${process.pid}`;
       const lease = new RunLease(client, { holder, waitSeconds: args.waitForLease });
       await lease.acquire();
-      for (const store of stores) for (const id of await markStaleRuns(store, { by: holder })) runLog(`marked stale run ${id} incomplete in ${store.location}`);
+      const leaseName = `${client.namespace}/${LEASE_NAME}`;
+      for (const store of stores) for (const id of await markStaleRuns(store, { by: holder, lease: leaseName })) runLog(`marked stale run ${id} incomplete in ${store.location}`);
       const guard = new RunGuard({ stores, stopWork: () => platform.stopRunning(), release: () => lease.release(), log: runLog });
       return {
+        lease: leaseName,
         started: (record) => guard.started(record),
         interrupt: (reason) => guard.interrupt(reason),
         finished: () => guard.finished(),

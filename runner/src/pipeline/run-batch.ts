@@ -33,6 +33,8 @@ export type BatchOptions = {
 
 /** What a platform does around a run: heartbeats, clean-up on SIGTERM, release at the end. */
 export type RunHooks = {
+  /** The Lease guarding the run, recorded in run.json so the next holder knows the run is dead. */
+  lease: string;
   started(record: RunRecord): void;
   interrupt(reason: string): Promise<void>;
   finished(): Promise<void>;
@@ -59,7 +61,7 @@ export async function runBatch(
   const hooks = await opts.prepare?.(stores, (line) => progress.line(line));
   const start = new Date();
   const runId = newRunId(start);
-  const record: RunRecord = { run_id: runId, state: 'running', started_at: start.toISOString(), heartbeat_at: start.toISOString(), ended_at: null, reason: null };
+  const record: RunRecord = { run_id: runId, state: 'running', started_at: start.toISOString(), heartbeat_at: start.toISOString(), ended_at: null, reason: null, lease: hooks?.lease ?? null };
   // In the bucket too, from the start: a run killed with its pod leaves a record there, never a gap.
   for (const store of stores) await writeRunRecord(store, record);
   hooks?.started(record);

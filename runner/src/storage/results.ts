@@ -14,6 +14,8 @@ export const runRecordSchema = z.object({
   heartbeat_at: z.string(),
   ended_at: z.string().nullable(),
   reason: z.string().nullable(),
+  /** `<namespace>/<lease name>` of the Lease that guarded the run (cluster runs only). */
+  lease: z.string().nullable().optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -75,17 +75,6 @@ export class RunGuard {
     }
   }
 
-  /** Installs handlers that interrupt, then call `exit` (the CLI passes process.exit(130)). */
-  onSignals(exit: (code: number) => void): () => void {
-    const handler = (signal: NodeJS.Signals) => void this.interrupt(`interrupted by ${signal}`).finally(() => exit(130));
-    process.once('SIGTERM', handler);
-    process.once('SIGINT', handler);
-    return () => {
-      process.off('SIGTERM', handler);
-      process.off('SIGINT', handler);
-    };
-  }
-
   private async writeAll(record: RunRecord): Promise<void> {
     const results = await Promise.allSettled(this.deps.stores.map((s) => writeRunRecord(s, record)));
     for (const [i, r] of results.entries()) if (r.status === 'rejected') this.deps.log(`run.json write to ${this.deps.stores[i]?.location} failed: ${errorMessage(r.reason)}`);
@@ -93,10 +82,14 @@ export class RunGuard {
 }
 
 /**
- * Marks every `running` record whose heartbeat is older than `staleAfterSeconds` incomplete and
- * returns their ids. Only run.json is touched; the index keeps listing completed runs only.
+ * Marks `running` records whose runner is gone incomplete and returns their ids. Called by the new
+ * Lease holder before it writes its own record: a record guarded by this same Lease cannot have a
+ * live runner (the Lease passed on), so it is marked at once, whatever its heartbeat says. Any
+ * other record (another namespace sharing the bucket, or a runner without a Lease) is judged by its
+ * heartbeat: older than `staleAfterSeconds` means dead. Only run.json is touched; the index keeps
+ * listing completed runs only.
  */
-export async function markStaleRuns(store: ObjectStore, opts: { staleAfterSeconds?: number; now?: Date; by: string }): Promise<string[]> {
+export async function markStaleRuns(store: ObjectStore, opts: { staleAfterSeconds?: number; now?: Date; by: string; lease?: string }): Promise<string[]> {
   const now = opts.now ?? new Date();
   const limit = (opts.staleAfterSeconds ?? STALE_AFTER_SECONDS) * 1000;
   const marked: string[] = [];
@@ -105,11 +98,13 @@ export async function markStaleRuns(store: ObjectStore, opts: { staleAfterSecond
     const parsed = text === undefined ? undefined : runRecordSchema.safeParse(JSON.parse(text));
     if (!parsed?.success || parsed.data.state !== 'running') continue;
     const last = Date.parse(parsed.data.heartbeat_at);
-    if (now.getTime() - last <= limit) continue;
-    const reason = `the runner stopped without finishing: no heartbeat since ${parsed.data.heartbeat_at} (${Math.round((now.getTime() - last) / 1000)} s before ${opts.by} started)`;
+    const age = `${Math.round((now.getTime() - last) / 1000)} s before ${opts.by} started`;
+    let reason: string;
+    if (opts.lease && parsed.data.lease === opts.lease) reason = `the runner stopped without finishing: the Lease ${opts.lease} passed to ${opts.by}; last heartbeat ${parsed.data.heartbeat_at} (${age})`;
+    else if (now.getTime() - last > limit) reason = `the runner stopped without finishing: no heartbeat since ${parsed.data.heartbeat_at} (${age})`;
+    else continue;
     await writeRunRecord(store, { ...parsed.data, state: 'incomplete', ended_at: parsed.data.heartbeat_at, reason });
     marked.push(parsed.data.run_id);
   }
   return marked;
 }
-
