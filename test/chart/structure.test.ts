@@ -84,6 +84,16 @@ describe.each(renderCases)('$name', ({ name }) => {
     for (const { owner, spec } of podSpecs(objects).filter((p) => component(p.owner).startsWith('trino-')))
       for (const c of allContainers(spec)) expect((c.resources as any)?.limits?.memory, `${owner.metadata.name}`).toBeTruthy();
   });
+
+  it("Trino's Iceberg catalog lets `lakebench cleanup` expire snapshots and remove orphan files at retention 0s", () => {
+    const objects = objectsOf(name);
+    const catalog = configMapData(objects, '-trino-catalog');
+    if (!catalog) return expect(runnerConfig(objects).cluster.queryEngine.type).not.toBe('trino');
+    const properties = Object.values(catalog).join('\n');
+    const lowered = ['iceberg.expire-snapshots.min-retention=0s', 'iceberg.remove-orphan-files.min-retention=0s'];
+    if (runnerConfig(objects).cluster.tableFormat === 'delta') for (const p of lowered) expect(properties).not.toContain(p);
+    else for (const p of lowered) expect(properties.split('\n').map((l) => l.trim())).toContain(p);
+  });
 });
 
 describe('runner scheduling', () => {

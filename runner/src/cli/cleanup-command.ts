@@ -1,5 +1,6 @@
 // `lakebench cleanup`: stop the release's Spark jobs, Iceberg maintenance, DROP TABLEs, empty the
-// layer buckets (delete them only with --delete-buckets). Safe to re-run; exit 1 if a step failed.
+// layer buckets (delete them only with --delete-buckets). Safe to re-run; exit 1 if a step failed
+// (test/engines/cleanup-trino.test.ts runs it against real Trino, MinIO and kube-apiserver).
 import type { Argv } from 'yargs';
 import { resolveConfig } from './context.js';
 import { KubeClient, loadKubeConfig } from '../platforms/kubernetes/client.js';
@@ -23,7 +24,14 @@ export const cleanupCommand = {
     const config = resolveConfig({ config: args.config });
     const settings = clusterSettings(config);
     const client = new KubeClient(loadKubeConfig(args.kubeconfig), { namespace: settings.namespace });
-    const steps = await cleanup(client, settings, () => TrinoEngine.open(trinoOptionsFromConfig(config)), {
+    // Iceberg maintenance and DROP TABLE are Trino SQL (ALTER TABLE … EXECUTE): another engine fails
+    // that step by name instead of being handed Trino statements.
+    const engine = async () => {
+      const type = config.cluster?.queryEngine?.type ?? 'trino';
+      if (type !== 'trino') throw new Error(`cleanup runs Iceberg maintenance and DROP TABLE through Trino; cluster.queryEngine.type is ${type}`);
+      return TrinoEngine.open(trinoOptionsFromConfig(config));
+    };
+    const steps = await cleanup(client, settings, engine, {
       deleteBuckets: Boolean(args.deleteBuckets),
       log: (line) => !args.json && process.stderr.write(`${line}\n`),
     });

@@ -77,6 +77,10 @@ export async function startTrino(options: TrinoOptions): Promise<TrinoServer> {
       'connector.name': 'iceberg',
       'iceberg.catalog.type': 'rest',
       'iceberg.rest-catalog.uri': options.restCatalogUri,
+      // As the chart's catalog: `lakebench cleanup` expires every snapshot and removes every orphan
+      // file ('0s'), which the connector refuses below these minimums (default 7d).
+      'iceberg.expire-snapshots.min-retention': '0s',
+      'iceberg.remove-orphan-files.min-retention': '0s',
       ...s3,
     },
     'catalog/lakehouse_delta.properties': {

@@ -2,8 +2,19 @@
 // (expire snapshots, remove orphan files), DROP TABLEs, then the layer buckets emptied (deleted only
 // when asked). Every step tolerates what an earlier, partial cleanup already removed, and a failed
 // step is reported without stopping the ones after it, so re-running is always safe.
+//
+// What Trino 476 does here (test/engines/cleanup-trino.test.ts runs this file against it):
+// - `EXECUTE expire_snapshots / remove_orphan_files(retention_threshold => '0s')` is refused
+//   (INVALID_PROCEDURE_ARGUMENT) unless the catalog lowers `iceberg.expire-snapshots.min-retention`
+//   and `iceberg.remove-orphan-files.min-retention` (default 7d); the chart sets both to 0s. A
+//   refusal is a failed step, never reported as done.
+// - remove_orphan_files only looks under the table's data/ and metadata/ folders; DROP TABLE then
+//   deletes the table's files through the catalog.
+// - A table whose files were deleted under it can no longer be loaded, maintained or dropped
+//   (ICEBERG_CATALOG_ERROR "Failed to load table"), so a bucket holding Iceberg metadata is emptied
+//   only after the DROPs succeeded; otherwise a re-run could never remove those tables.
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import type { QueryEngine } from '../../engines/engine.js';
+import type { QueryEngine, QueryFailure } from '../../engines/engine.js';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
 import { deleteSparkApplication, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION } from './spark-monitor.js';
@@ -14,14 +25,16 @@ import { listed, parseItems, sparkAppSchema } from './objects.js';
 export type CleanupStep = { step: string; ok: boolean; detail: string };
 export type CleanupOptions = { deleteBuckets: boolean; log: (line: string) => void };
 
-async function step(out: CleanupStep[], log: (l: string) => void, name: string, fn: () => Promise<string>): Promise<void> {
+async function step(out: CleanupStep[], log: (l: string) => void, name: string, fn: () => Promise<string>): Promise<boolean> {
   try {
     const detail = await fn();
     out.push({ step: name, ok: true, detail });
     log(`${name}: ${detail}`);
+    return true;
   } catch (e) {
     out.push({ step: name, ok: false, detail: (e as Error).message });
     log(`${name}: FAILED: ${(e as Error).message}`);
+    return false;
   }
 }
 
@@ -45,6 +58,8 @@ export async function cleanup(client: KubeClient, s: ClusterSettings, engine: ()
     }
   });
 
+  // Delta tables are not dropped here (no catalog DROP step): their files go with the buckets.
+  let tablesDropped = s.tableFormat !== 'iceberg';
   if (s.tableFormat === 'iceberg') {
     let qe: QueryEngine | undefined;
     await step(out, opts.log, 'query engine', async () => {
@@ -52,36 +67,28 @@ export async function cleanup(client: KubeClient, s: ClusterSettings, engine: ()
       return `${qe.type} ${await qe.version()}`;
     });
     if (qe) {
-      const tables = [qe.tables.gold, qe.tables.silver];
-      for (const t of tables) {
-        await step(out, opts.log, `maintenance ${t}`, async () => {
-          const exists = await qe!.execute(`SELECT 1 FROM ${t} WHERE false`, { timeoutSeconds: 120 });
-          if (!exists.ok) return `skipped (${exists.error.code})`;
-          const notes: string[] = [];
-          for (const sql of [`ALTER TABLE ${t} EXECUTE expire_snapshots(retention_threshold => '0s')`, `ALTER TABLE ${t} EXECUTE remove_orphan_files(retention_threshold => '0s')`]) {
-            const r = await qe!.execute(sql, { timeoutSeconds: 3600 });
-            // The catalog's minimum retention may refuse 0 s; the DROP below removes the files anyway.
-            notes.push(r.ok ? `${sql.split(' EXECUTE ')[1]!.split('(')[0]} done` : `${sql.split(' EXECUTE ')[1]!.split('(')[0]} refused: ${r.error.code}`);
-          }
-          return notes.join(', ');
-        });
+      const conn = qe;
+      try {
+        const tables = [conn.tables.gold, conn.tables.silver];
+        for (const t of tables) await step(out, opts.log, `maintenance ${t}`, () => maintainTable(conn, t));
+        let dropped = true;
+        for (const t of tables) dropped = (await step(out, opts.log, `drop ${t}`, () => dropTable(conn, t))) && dropped;
+        tablesDropped = dropped;
+      } finally {
+        await conn.close();
       }
-      for (const t of tables) {
-        await step(out, opts.log, `drop ${t}`, async () => {
-          const r = await qe!.execute(`DROP TABLE IF EXISTS ${t}`, { timeoutSeconds: 600 });
-          if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-          return 'dropped (or absent)';
-        });
-      }
-      await qe.close();
     }
   }
 
   const s3 = new S3Client({ endpoint: s.storage.endpoint, region: s.storage.region, forcePathStyle: s.storage.pathStyle, maxAttempts: 5, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   try {
     for (const bucket of [s.buckets.bronze, s.buckets.silver, s.buckets.gold]) {
-      await step(out, opts.log, `empty ${bucket}`, () => emptyBucket(s3, bucket));
-      if (opts.deleteBuckets) await step(out, opts.log, `delete ${bucket}`, () => deleteBucket(s3, bucket));
+      const emptied = await step(out, opts.log, `empty ${bucket}`, () => emptyBucket(s3, bucket, { keepIcebergMetadata: !tablesDropped }));
+      if (!opts.deleteBuckets) continue;
+      await step(out, opts.log, `delete ${bucket}`, async () => {
+        if (!emptied) throw new Error('not attempted: the bucket was not emptied');
+        return deleteBucket(s3, bucket);
+      });
     }
   } finally {
     s3.destroy();
@@ -89,11 +96,73 @@ export async function cleanup(client: KubeClient, s: ClusterSettings, engine: ()
   return out;
 }
 
+/** Trino's codes for a table that is not there (its schema may be gone too). */
+const ABSENT = new Set(['TABLE_NOT_FOUND', 'SCHEMA_NOT_FOUND']);
+const failed = (r: QueryFailure) => `${r.error.code}: ${r.error.message}`;
+
+/** `catalog.schema."table$suffix"`: an Iceberg metadata table of `catalog.schema.table`. */
+function metadataTable(table: string, suffix: string): string {
+  const dot = table.lastIndexOf('.');
+  return `${table.slice(0, dot)}."${table.slice(dot + 1)}$${suffix}"`;
+}
+
+/** The table's snapshot count, or null when the table does not exist. Other failures throw. */
+async function snapshotCount(qe: QueryEngine, table: string): Promise<number | null> {
+  const r = await qe.execute(`SELECT count(*) FROM ${metadataTable(table, 'snapshots')}`, { timeoutSeconds: 120 });
+  if (!r.ok) {
+    if (ABSENT.has(r.error.code)) return null;
+    throw new Error(failed(r));
+  }
+  return Number(r.rows[0]?.[0]);
+}
+
+/**
+ * Expires every snapshot but the current one, then removes every file no snapshot references. Both
+ * run even if the first fails; any failure (e.g. the catalog's minimum retention refusing '0s')
+ * fails the step with Trino's message, which names the property to change.
+ */
+export async function maintainTable(qe: QueryEngine, table: string): Promise<string> {
+  const before = await snapshotCount(qe, table);
+  if (before === null) return 'skipped (table absent)';
+  const done: string[] = [];
+  const errors: string[] = [];
+  for (const procedure of ['expire_snapshots', 'remove_orphan_files']) {
+    const r = await qe.execute(`ALTER TABLE ${table} EXECUTE ${procedure}(retention_threshold => '0s')`, { timeoutSeconds: 3600 });
+    if (r.ok) done.push(`${procedure} done`);
+    else errors.push(`${procedure} failed: ${failed(r)}`);
+  }
+  const after = await snapshotCount(qe, table);
+  done.push(`snapshots ${before} -> ${after ?? 'table gone'}`);
+  if (errors.length) throw new Error([...errors, ...done].join('; '));
+  return done.join(', ');
+}
+
+/** DROP TABLE IF EXISTS; says whether there was a table to drop. */
+export async function dropTable(qe: QueryEngine, table: string): Promise<string> {
+  // A table that cannot even be probed counts as present: the DROP's own error then says why.
+  const existed = await snapshotCount(qe, table).then((n) => n !== null, () => true);
+  const r = await qe.execute(`DROP TABLE IF EXISTS ${table}`, { timeoutSeconds: 600 });
+  if (!r.ok) throw new Error(failed(r));
+  return existed ? 'dropped' : 'absent';
+}
+
 const noBucket = (e: unknown) => e instanceof S3ServiceException && (e.name === 'NoSuchBucket' || e.$metadata.httpStatusCode === 404);
 
-export async function emptyBucket(s3: S3Client, bucket: string): Promise<string> {
+/**
+ * Deletes every object of the bucket. With keepIcebergMetadata (tables not known to be dropped) a
+ * bucket holding an Iceberg `*.metadata.json` is left untouched and the step fails instead.
+ */
+export async function emptyBucket(s3: S3Client, bucket: string, opts: { keepIcebergMetadata?: boolean } = {}): Promise<string> {
   let removed = 0;
   try {
+    if (opts.keepIcebergMetadata) {
+      const metadata = await findIcebergMetadata(s3, bucket);
+      if (metadata) {
+        throw new Error(
+          `kept: it holds Iceberg table metadata (${metadata}) and the tables were not dropped; emptying it now would leave catalog entries that can no longer be loaded or dropped. Fix the failed step and re-run`,
+        );
+      }
+    }
     for (;;) {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
@@ -107,6 +176,18 @@ export async function emptyBucket(s3: S3Client, bucket: string): Promise<string>
     throw e;
   }
   return `${removed} objects deleted`;
+}
+
+/** The first `*.metadata.json` key in the bucket, or null. */
+async function findIcebergMetadata(s3: S3Client, bucket: string): Promise<string | null> {
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000, ContinuationToken: token }));
+    const hit = (page.Contents ?? []).find((o) => o.Key?.endsWith('.metadata.json'));
+    if (hit?.Key) return `s3://${bucket}/${hit.Key}`;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return null;
 }
 
 async function deleteBucket(s3: S3Client, bucket: string): Promise<string> {

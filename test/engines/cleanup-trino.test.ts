@@ -1,0 +1,317 @@
+// `lakebench cleanup` end to end against real servers: Trino 476 on the Iceberg REST catalog
+// (warehouse in the silver layer bucket, as the chart's Polaris), MinIO, and a real kube-apiserver
+// with the chart's runner RBAC. The silver and gold tables are written through Trino with several
+// snapshots, files only old snapshots reference, and an orphan file; the test then checks what each
+// step really did: between maintenance and DROP (observed through the engine cleanup is given) one
+// snapshot is left and the data folder holds exactly the current snapshot's files; afterwards the
+// tables, the Spark applications, the datagen Job and the buckets' contents are gone. Then the
+// re-runs, --delete-buckets, and a dead query-engine endpoint through the real CLI (exit 1).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BatchV1Api } from '@kubernetes/client-node';
+import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMinio, type MinioServer } from '../harness/minio.js';
+import { startPostgres, type PostgresServer } from '../harness/engines/postgres.js';
+import { startIcebergRest, type IcebergRestServer } from '../harness/engines/iceberg-rest.js';
+import { startTrino, type TrinoServer } from '../harness/engines/trino.js';
+import { s3Client } from '../harness/engines/s3.js';
+import { freePort } from '../harness/ports.js';
+import { lakebench } from '../harness/cli.js';
+import { startRuntimeEnv, type Operator, type RuntimeEnv } from '../kubernetes/runtime-env.js';
+import { cleanup, type CleanupStep } from '../../runner/src/platforms/kubernetes/cleanup.js';
+import { clusterSettings, type ClusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
+import { DATAGEN_JOB_NAME } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
+import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
+import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
+import { TrinoEngine } from '../../runner/src/engines/trino-engine.js';
+import { trinoOptionsFromConfig } from '../../runner/src/engines/trino-options.js';
+import type { QueryEngine } from '../../runner/src/engines/engine.js';
+
+const NS = 'lakebench';
+const SILVER = 'lakehouse.silver.customer_interactions_enriched';
+const GOLD = 'lakehouse.gold.customer_executive_dashboard';
+const BUCKETS = { bronze: 'lakebench-bronze', silver: 'lakebench-silver', gold: 'lakebench-gold' };
+const labels = { 'app.kubernetes.io/instance': 'lakebench', 'app.kubernetes.io/part-of': 'lakebench' };
+
+let minio: MinioServer | undefined;
+let postgres: PostgresServer | undefined;
+let rest: IcebergRestServer | undefined;
+let trinoServer: TrinoServer | undefined;
+let env: RuntimeEnv | undefined;
+let trino: TrinoEngine;
+let s3: S3Client;
+let client: KubeClient;
+let kubeconfigPath: string;
+let op: Operator;
+let config: LakebenchConfig;
+let settings: ClusterSettings;
+let tmp: string;
+/** Each table's location (s3://…), recorded when it is created. */
+const locations: Record<string, string> = {};
+const saved = { ...process.env };
+
+async function sql(statement: string) {
+  const r = await trino.execute(statement, { timeoutSeconds: 300 });
+  if (!r.ok) throw new Error(`${statement}: ${r.error.code}: ${r.error.message}`);
+  return r.rows;
+}
+
+const metadataTable = (table: string, suffix: string) => table.replace(/\.([a-z_]+)$/, (_, name: string) => `."${name}$${suffix}"`);
+const snapshots = async (table: string) => Number((await sql(`SELECT count(*) FROM ${metadataTable(table, 'snapshots')}`))[0]![0]);
+const referencedFiles = async (table: string) => (await sql(`SELECT file_path FROM ${metadataTable(table, 'files')}`)).map((r) => String(r[0])).sort();
+
+async function objects(bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => `s3://${bucket}/${o.Key}`));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+/** Objects under a table's data/ folder. */
+function dataObjects(table: string): Promise<string[]> {
+  const url = new URL(locations[table]!);
+  return objects(url.hostname, `${url.pathname.slice(1)}/data/`);
+}
+const orphanOf = (table: string) => `${locations[table]}/data/orphan-of-a-failed-write.parquet`;
+
+async function bucketExists(bucket: string): Promise<boolean> {
+  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+    () => true,
+    (e: { $metadata?: { httpStatusCode?: number } }) => {
+      if (e.$metadata?.httpStatusCode === 404) return false;
+      throw e;
+    },
+  );
+}
+
+async function createDatagenJob(): Promise<void> {
+  await env!.admin.makeApiClient(BatchV1Api).createNamespacedJob({
+    namespace: NS,
+    body: {
+      metadata: { name: DATAGEN_JOB_NAME, labels },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'datagen', image: 'ghcr.io/lakebench/lakebench-runner:0.1.0' }] } } },
+    },
+  });
+}
+const jobExists = () =>
+  env!.admin.makeApiClient(BatchV1Api).readNamespacedJob({ namespace: NS, name: DATAGEN_JOB_NAME }).then(
+    () => true,
+    () => false,
+  );
+
+const byStep = (steps: CleanupStep[]) => Object.fromEntries(steps.map((x) => [x.step, x]));
+const failedSteps = (steps: CleanupStep[]) => steps.filter((x) => !x.ok).map((x) => `${x.step}: ${x.detail}`);
+
+function writeConfig(name: string, queryEngineEndpoint: string): string {
+  const file = path.join(tmp, `${name}.yaml`);
+  writeFileSync(file, stringify({ cluster: { namespace: NS, storage: { endpoint: minio!.endpoint }, catalog: { type: 'polaris', uri: rest!.uri }, queryEngine: { endpoint: queryEngineEndpoint } } }));
+  return file;
+}
+const cliEnv = () => ({ AWS_ACCESS_KEY_ID: minio!.accessKey, AWS_SECRET_ACCESS_KEY: minio!.secretKey, AWS_REGION: minio!.region });
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-cleanup-'));
+  // The control plane starts beside MinIO and PostgreSQL; Trino needs the REST catalog first.
+  const kube = startRuntimeEnv().then((e) => (env = e));
+  [minio, postgres] = await Promise.all([startMinio(), startPostgres()]);
+  // Cleanup's S3 client takes the default credential chain, as in the runner pod.
+  Object.assign(process.env, cliEnv());
+  rest = await startIcebergRest({ s3: minio, postgres, bucket: BUCKETS.silver });
+  trinoServer = await startTrino({ s3: minio, restCatalogUri: rest.uri });
+  await kube;
+  s3 = s3Client(minio);
+  for (const b of [BUCKETS.bronze, BUCKETS.gold]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+  for (let i = 0; i < 3; i++) await s3.send(new PutObjectCommand({ Bucket: BUCKETS.bronze, Key: `customer/interactions/part-${i}.parquet`, Body: 'bronze' }));
+
+  config = configSchema.parse({ cluster: { namespace: NS, storage: { endpoint: minio.endpoint }, catalog: { type: 'polaris', uri: rest.uri }, queryEngine: { endpoint: trinoServer.uri } } });
+  settings = clusterSettings(config);
+  trino = await TrinoEngine.open(trinoOptionsFromConfig(config));
+  expect(trino.tables).toEqual({ silver: SILVER, gold: GOLD });
+
+  // Silver: CTAS, two INSERTs, then OPTIMIZE (rewrites them into one file): 4 snapshots, and data
+  // files only the older snapshots reference. Gold: CTAS and one INSERT: 2 snapshots.
+  await sql('CREATE SCHEMA lakehouse.silver');
+  await sql('CREATE SCHEMA lakehouse.gold');
+  await sql(`CREATE TABLE ${SILVER} AS SELECT x AS interaction_id, x % 50 AS customer_id, CAST(x AS DECIMAL(12, 2)) AS amount FROM UNNEST(sequence(1, 2000)) t(x)`);
+  for (const from of [2001, 3001]) await sql(`INSERT INTO ${SILVER} SELECT x, x % 50, CAST(x AS DECIMAL(12, 2)) FROM UNNEST(sequence(${from}, ${from + 999})) t(x)`);
+  await sql(`ALTER TABLE ${SILVER} EXECUTE optimize`);
+  await sql(`CREATE TABLE ${GOLD} AS SELECT customer_id, sum(amount) AS revenue FROM ${SILVER} WHERE customer_id < 25 GROUP BY customer_id`);
+  await sql(`INSERT INTO ${GOLD} SELECT customer_id, sum(amount) FROM ${SILVER} WHERE customer_id >= 25 GROUP BY customer_id`);
+  for (const t of [SILVER, GOLD]) {
+    const ddl = String((await sql(`SHOW CREATE TABLE ${t}`))[0]![0]);
+    locations[t] = /location = '(s3:\/\/[^']+)'/.exec(ddl)![1]!;
+    // A file a failed write left behind: in the table's data folder, referenced by no snapshot.
+    const orphan = new URL(orphanOf(t));
+    await s3.send(new PutObjectCommand({ Bucket: orphan.hostname, Key: orphan.pathname.slice(1), Body: 'PAR1 orphan' }));
+  }
+  expect(locations[SILVER]).toMatch(/^s3:\/\/lakebench-silver\/warehouse\/silver\//);
+  expect(await snapshots(SILVER)).toBe(4);
+  expect(await snapshots(GOLD)).toBe(2);
+  for (const t of [SILVER, GOLD]) expect((await dataObjects(t)).length).toBeGreaterThan((await referencedFiles(t)).length);
+
+  ({ client, kubeconfigPath, op } = await env!.namespace(NS));
+});
+
+afterAll(async () => {
+  process.env = saved;
+  s3?.destroy();
+  await env?.stop();
+  await trinoServer?.stop();
+  await rest?.stop();
+  await postgres?.stop();
+  await minio?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apiserver', () => {
+  it('with the query engine unreachable: the CLI exits 1 naming the endpoint, cleans Kubernetes and bronze, and keeps the bucket the tables live in', async () => {
+    await op.createApp('lakebench-silver-build', labels);
+    await op.createApp('someone-else');
+    await createDatagenJob();
+    const dead = `http://127.0.0.1:${await freePort()}`;
+    const r = await lakebench(['cleanup', '--config', writeConfig('dead-engine', dead), '--kubeconfig', kubeconfigPath, '--json'], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(1);
+    const steps = byStep(JSON.parse(r.stdout) as CleanupStep[]);
+    expect(steps['query engine']).toMatchObject({ ok: false });
+    expect(steps['query engine']!.detail).toContain(dead);
+    // No engine, no table steps: they are not reported as done.
+    expect(Object.keys(steps).filter((k) => k.startsWith('maintenance') || k.startsWith('drop'))).toEqual([]);
+    expect(steps['spark applications']).toMatchObject({ ok: true, detail: 'deleted lakebench-silver-build' });
+    expect(steps['datagen job']).toMatchObject({ ok: true, detail: `deleted ${DATAGEN_JOB_NAME}` });
+    expect(steps['empty lakebench-bronze']).toMatchObject({ ok: true, detail: '3 objects deleted' });
+    expect(steps['empty lakebench-gold']).toMatchObject({ ok: true, detail: '0 objects deleted' });
+    // Emptying it would strand the tables: Trino can no longer load or drop a table whose files are gone.
+    expect(steps['empty lakebench-silver']).toMatchObject({ ok: false });
+    expect(steps['empty lakebench-silver']!.detail).toMatch(/^kept: it holds Iceberg table metadata \(s3:\/\/lakebench-silver\/warehouse\/.+\.metadata\.json\)/);
+
+    expect(await op.appExists('lakebench-silver-build')).toBe(false);
+    expect(await op.appExists('someone-else')).toBe(true);
+    expect(await jobExists()).toBe(false);
+    expect(await objects(BUCKETS.bronze)).toEqual([]);
+    // The tables are untouched, orphan included.
+    expect(await snapshots(SILVER)).toBe(4);
+    expect(await snapshots(GOLD)).toBe(2);
+    for (const t of [SILVER, GOLD]) expect(await dataObjects(t)).toContain(orphanOf(t));
+  });
+
+  it('with Trino: every step ok; before each DROP one snapshot is left and only its files; then tables, jobs and bucket contents are gone', async () => {
+    await op.createApp('lakebench-gold-finalize', labels);
+    await createDatagenJob();
+    const statements: string[] = [];
+    type TableState = { snapshots: number; referenced: string[]; data: string[] };
+    const beforeDrop: Record<string, TableState> = {};
+    // The engine cleanup gets is the real TrinoEngine; the wrapper only records the statements and,
+    // right before a DROP, the table's state as the maintenance left it.
+    const observed = async (): Promise<QueryEngine> => {
+      const inner = await TrinoEngine.open(trinoOptionsFromConfig(config));
+      return {
+        type: inner.type,
+        dialect: inner.dialect,
+        tables: inner.tables,
+        version: () => inner.version(),
+        flush: () => inner.flush(),
+        close: () => inner.close(),
+        async execute(statement, options) {
+          statements.push(statement);
+          const drop = /^DROP TABLE IF EXISTS (\S+)$/.exec(statement)?.[1];
+          if (drop && !beforeDrop[drop]) beforeDrop[drop] = { snapshots: await snapshots(drop), referenced: await referencedFiles(drop), data: await dataObjects(drop) };
+          return inner.execute(statement, options);
+        },
+      };
+    };
+    const log: string[] = [];
+    const steps = await cleanup(client, settings, observed, { deleteBuckets: false, log: (l) => log.push(l) });
+    expect(failedSteps(steps)).toEqual([]);
+    const s = byStep(steps);
+    expect(steps.map((x) => x.step)).toEqual([
+      'spark applications',
+      'datagen job',
+      'query engine',
+      `maintenance ${GOLD}`,
+      `maintenance ${SILVER}`,
+      `drop ${GOLD}`,
+      `drop ${SILVER}`,
+      'empty lakebench-bronze',
+      'empty lakebench-silver',
+      'empty lakebench-gold',
+    ]);
+    expect(log).toHaveLength(steps.length);
+    expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
+    expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
+    expect(s['query engine']!.detail).toBe('trino 476');
+    expect(s[`maintenance ${SILVER}`]!.detail).toBe('expire_snapshots done, remove_orphan_files done, snapshots 4 -> 1');
+    expect(s[`maintenance ${GOLD}`]!.detail).toBe('expire_snapshots done, remove_orphan_files done, snapshots 2 -> 1');
+    expect(s[`drop ${GOLD}`]!.detail).toBe('dropped');
+    expect(s[`drop ${SILVER}`]!.detail).toBe('dropped');
+    expect(s['empty lakebench-bronze']!.detail).toBe('0 objects deleted');
+
+    // The statements Trino 476 ran, in the seed's order: maintenance of both tables, then the DROPs.
+    expect(statements.filter((x) => /^(ALTER|DROP)/.test(x))).toEqual([
+      `ALTER TABLE ${GOLD} EXECUTE expire_snapshots(retention_threshold => '0s')`,
+      `ALTER TABLE ${GOLD} EXECUTE remove_orphan_files(retention_threshold => '0s')`,
+      `ALTER TABLE ${SILVER} EXECUTE expire_snapshots(retention_threshold => '0s')`,
+      `ALTER TABLE ${SILVER} EXECUTE remove_orphan_files(retention_threshold => '0s')`,
+      `DROP TABLE IF EXISTS ${GOLD}`,
+      `DROP TABLE IF EXISTS ${SILVER}`,
+    ]);
+    for (const t of [SILVER, GOLD]) {
+      const state = beforeDrop[t]!;
+      expect(state.snapshots, t).toBe(1);
+      // Old snapshots' files (expire_snapshots) and the orphan (remove_orphan_files) are gone from S3.
+      expect(state.referenced.length, t).toBeGreaterThan(0);
+      expect(state.data, t).toEqual(state.referenced);
+      expect(state.data, t).not.toContain(orphanOf(t));
+    }
+
+    for (const t of [SILVER, GOLD]) {
+      const r = await trino.execute(`SELECT * FROM ${t}`, { timeoutSeconds: 60 });
+      expect(r.ok ? 'ok' : r.error.code, t).toBe('TABLE_NOT_FOUND');
+    }
+    for (const b of Object.values(BUCKETS)) {
+      expect(await bucketExists(b), b).toBe(true);
+      expect(await objects(b), b).toEqual([]);
+    }
+    expect(await op.appExists('lakebench-gold-finalize')).toBe(false);
+    expect(await op.appExists('someone-else')).toBe(true);
+    expect(await jobExists()).toBe(false);
+  });
+
+  it('a second run finds nothing left and reports every step ok', async () => {
+    const steps = await cleanup(client, settings, () => TrinoEngine.open(trinoOptionsFromConfig(config)), { deleteBuckets: false, log: () => {} });
+    expect(failedSteps(steps)).toEqual([]);
+    const s = byStep(steps);
+    expect(s['spark applications']!.detail).toBe('none');
+    expect(s['datagen job']!.detail).toBe('none');
+    for (const t of [SILVER, GOLD]) {
+      expect(s[`maintenance ${t}`]!.detail).toBe('skipped (table absent)');
+      expect(s[`drop ${t}`]!.detail).toBe('absent');
+    }
+    for (const b of Object.values(BUCKETS)) expect(s[`empty ${b}`]!.detail).toBe('0 objects deleted');
+  });
+
+  it('--delete-buckets deletes the buckets, and running it again through the CLI still exits 0', async () => {
+    const steps = await cleanup(client, settings, () => TrinoEngine.open(trinoOptionsFromConfig(config)), { deleteBuckets: true, log: () => {} });
+    expect(failedSteps(steps)).toEqual([]);
+    for (const b of Object.values(BUCKETS)) {
+      expect(byStep(steps)[`delete ${b}`]!.detail).toBe('deleted');
+      expect(await bucketExists(b), b).toBe(false);
+    }
+
+    const r = await lakebench(['cleanup', '--config', writeConfig('live-engine', trinoServer!.uri), '--kubeconfig', kubeconfigPath, '--delete-buckets'], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('cleanup complete\n');
+    expect(r.stderr).toContain('query engine: trino 476');
+    expect(r.stderr).toContain(`maintenance ${SILVER}: skipped (table absent)`);
+    for (const b of Object.values(BUCKETS)) {
+      expect(r.stderr).toContain(`empty ${b}: no such bucket`);
+      expect(r.stderr).toContain(`delete ${b}: already gone`);
+    }
+  });
+});
