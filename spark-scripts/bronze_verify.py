@@ -1,29 +1,32 @@
-"""bronze-verify (pipeline.md §3): list the bronze prefix, read every column of every manifest file
-once, and report raw observations. The gates are judged by the runner with the same code as the
-embedded mode (runner/src/pipeline/bronze-checks.ts), so this job leaves `validation` null.
+"""bronze-verify (pipeline.md §3): read the datagen manifest the document points at (and refuse one
+that is not the dataset the runner planned with), list the bronze prefix, read every column of every
+manifest file once, and report raw observations. The gates are judged by the runner with the same
+code as the embedded mode (runner/src/pipeline/bronze-checks.ts), so this job leaves `validation` null.
 """
 
 from __future__ import annotations
 
 from pyspark.sql import SparkSession
 
-from lakebench_common import Fields, JobError, Timer, first_row, list_objects, run_job
+from lakebench_common import Fields, JobError, Timer, bronze_files, first_row, list_objects, manifest_extras, run_job
 from lakebench_config import JobConfig
 
 LISTED = 1000  # entries kept per file-set list; the counts are always complete
 
 
 def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
+    files = bronze_files(spark, cfg)
+    timer.lap("manifest")
     objects = list_objects(spark, cfg.bronze_uri)
     timer.lap("list")
     present = dict(objects)
-    expected = dict(cfg.bronze_files)
+    expected = dict(files)
     unexpected = [{"key": k, "bytes": b} for k, b in objects if k not in expected]
     size_mismatch = [{"key": k, "bytes": b, "expected": expected[k]} for k, b in objects if k in expected and expected[k] != b]
-    missing = [k for k, _ in cfg.bronze_files if k not in present]
-    keys = [k for k, _ in cfg.bronze_files if k in present]
+    missing = [k for k, _ in files if k not in present]
+    keys = [k for k, _ in files if k in present]
     if not keys:
-        raise JobError("BRONZE_MISSING", f"none of the {len(cfg.bronze_files)} manifest files is under {cfg.bronze_uri} ({len(objects)} other objects)")
+        raise JobError("BRONZE_MISSING", f"none of the {len(files)} manifest files is under {cfg.bronze_uri} ({len(objects)} other objects)")
 
     df = spark.read.parquet(*[cfg.bronze_uri + k for k in keys])
     df.createOrReplaceTempView(cfg.bronze_view)
@@ -42,6 +45,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
         "files_written": 0,
         "extras": {
             "judged_by": "runner",
+            "manifest": manifest_extras(cfg),
             "observations": {
                 "objects": len(objects),
                 "unexpected": unexpected[:LISTED],

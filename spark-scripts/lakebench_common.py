@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from pyspark import SparkConf
 from pyspark.sql import DataFrame, SparkSession
 
-from lakebench_config import ConfigError, JobConfig, load_config, metrics_uri_hint
+from lakebench_config import ConfigError, JobConfig, ManifestMismatchError, load_config, manifest_files, metrics_uri_hint
 from lakebench_sparkconf import job_conf, redacted
 
 Fields = dict[str, Any]
@@ -115,6 +115,48 @@ def list_objects(spark: SparkSession, uri: str) -> list[tuple[str, int]]:
         key = full[len(base):] if full.startswith(base) else full.rsplit("/", 1)[-1]
         out.append((key, int(status.getLen())))
     return sorted(out)
+
+
+def read_text(spark: SparkSession, uri: str) -> str | None:
+    """A whole file as UTF-8 text through Spark's Hadoop file systems (s3a, file); None when it does not exist."""
+    fs, path = hadoop_path(spark, uri)
+    if not fs.exists(path):
+        return None
+    if not fs.getFileStatus(path).isFile():
+        raise JobError("CONFIG", f"{uri} is a folder, not a file")
+    rows = spark.read.text(uri, wholetext=True).collect()
+    if len(rows) != 1:
+        raise JobError("STORAGE", f"reading {uri} gave {len(rows)} texts instead of one")
+    return str(rows[0]["value"])
+
+
+def bronze_files(spark: SparkSession, cfg: JobConfig) -> list[tuple[str, int]]:
+    """Bronze's files (key, bytes) from the datagen manifest the document points at, checked against it.
+
+    BRONZE_MISSING when there is no manifest, MANIFEST_INVALID when it is not one, MANIFEST_MISMATCH
+    when it describes another dataset than the runner planned with (file count, totals, fingerprint).
+    """
+    uri = cfg.bronze_manifest.uri
+    try:
+        text = read_text(spark, uri)
+    except JobError:
+        raise
+    except Exception as e:
+        raise JobError("STORAGE", f"cannot read the datagen manifest {uri}: {e}") from e
+    if text is None:
+        raise JobError("BRONZE_MISSING", f"no datagen manifest at {uri}: bronze was not generated there, or its generation did not finish")
+    try:
+        return manifest_files(text, cfg.bronze_manifest)
+    except ManifestMismatchError as e:
+        raise JobError("MANIFEST_MISMATCH", str(e)) from e
+    except ConfigError as e:
+        raise JobError("MANIFEST_INVALID", str(e)) from e
+
+
+def manifest_extras(cfg: JobConfig) -> Fields:
+    """Which manifest a job took bronze from, for its report's extras."""
+    m = cfg.bronze_manifest
+    return {"uri": m.uri, "files": m.files, "fingerprint": m.fingerprint}
 
 
 def write_metrics(spark: SparkSession | None, uri: str, doc: Fields) -> None:

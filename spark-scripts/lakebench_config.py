@@ -2,6 +2,9 @@
 
 The runner builds it with a zod schema; a job still checks every field it uses, so a document from
 another runner version fails with the field's name instead of a KeyError deep inside a Spark job.
+Bronze is named by reference: `bronze.manifest` points at the datagen manifest and says what it must
+hold (file count, totals, fingerprint); the jobs that read bronze load it with
+lakebench_common.bronze_files, which checks it against this reference.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2
 STAGES = ("bronze-verify", "silver-build", "gold-finalize")
 STRATEGIES = ("auto", "simple", "streaming", "chunked", "salted")
 
 
 class ConfigError(ValueError):
     """The document is not a valid job configuration."""
+
+
+class ManifestMismatchError(ValueError):
+    """The datagen manifest is valid but not the one the runner planned the job with."""
 
 
 class _Obj:
@@ -118,6 +125,17 @@ class SilverSettings:
 
 
 @dataclass(frozen=True)
+class ManifestRef:
+    """Where the datagen manifest is and what the runner planned with: the job refuses any other."""
+
+    uri: str
+    files: int
+    total_rows: int
+    total_bytes: int
+    fingerprint: str | None
+
+
+@dataclass(frozen=True)
 class JobConfig:
     stage: str
     run_id: str
@@ -133,9 +151,7 @@ class JobConfig:
     gold_table: Table
     bronze_uri: str
     bronze_view: str
-    bronze_files: list[tuple[str, int]]
-    bronze_total_rows: int
-    bronze_total_bytes: int
+    bronze_manifest: ManifestRef
     executors: int
     cores: int
     spark_conf: dict[str, str]
@@ -143,6 +159,14 @@ class JobConfig:
     self_checks: list[tuple[str, str, str]]
     silver: SilverSettings | None
     gold_target_file_size_bytes: int | None
+
+    @property
+    def bronze_total_rows(self) -> int:
+        return self.bronze_manifest.total_rows
+
+    @property
+    def bronze_total_bytes(self) -> int:
+        return self.bronze_manifest.total_bytes
 
 
 def _catalog(o: _Obj) -> Catalog:
@@ -196,10 +220,14 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
     if stage != expected_stage:
         raise ConfigError(f"config.stage: this job runs {expected_stage}, the document is for {stage}")
     storage, bronze, tables, res, sql = o.obj("storage"), o.obj("bronze"), o.obj("tables"), o.obj("resources"), o.obj("sql")
-    files: list[tuple[str, int]] = []
-    for i, f in enumerate(bronze.items("files")):
-        fo = _Obj(f, f"config.bronze.files[{i}]")
-        files.append((fo.text("key"), fo.integer("bytes", 1)))
+    mo = bronze.obj("manifest")
+    manifest = ManifestRef(
+        uri=mo.text("uri", r"[^/]$"),
+        files=mo.integer("files"),
+        total_rows=mo.integer("total_rows"),
+        total_bytes=mo.integer("total_bytes"),
+        fingerprint=mo.opt_text("fingerprint"),
+    )
     spark_conf = o.obj("spark_conf")
     for k, v in spark_conf.d.items():
         if not isinstance(v, str):
@@ -233,9 +261,7 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
         gold_table=gold_t,
         bronze_uri=bronze.text("uri", r"/$"),
         bronze_view=bronze.text("view", r"^[A-Za-z_][A-Za-z0-9_]*$"),
-        bronze_files=files,
-        bronze_total_rows=bronze.integer("total_rows"),
-        bronze_total_bytes=bronze.integer("total_bytes"),
+        bronze_manifest=manifest,
         executors=res.integer("executors", 1),
         cores=res.integer("cores", 1),
         spark_conf={k: str(v) for k, v in spark_conf.d.items()},
@@ -244,6 +270,61 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
         silver=_silver(o.obj("silver")) if stage == "silver-build" else None,
         gold_target_file_size_bytes=o.obj("gold").integer("target_file_size_bytes", 1) if stage == "gold-finalize" else None,
     )
+
+
+MANIFEST_VERSION = 1
+
+
+def manifest_files(text: str, ref: ManifestRef) -> list[tuple[str, int]]:
+    """Bronze's files (key relative to bronze.uri, bytes) from the datagen manifest's text.
+
+    ConfigError when the text is not a valid manifest (runner/src/datagen/manifest.ts), naming the
+    uri and the field; ManifestMismatchError when it is valid but its file count, totals or fingerprint
+    differ from what the document says, naming each difference.
+    """
+    where = f"the datagen manifest {ref.uri}"
+    try:
+        raw: object = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ConfigError(f"{where} is not JSON: {e}") from e
+    try:
+        o = _Obj(raw, "manifest")
+        if o.d.get("manifest_version") != MANIFEST_VERSION:
+            raise ConfigError(f"manifest.manifest_version: expected {MANIFEST_VERSION}, got {o.d.get('manifest_version')!r}")
+        totals = o.obj("totals")
+        file_count, total_rows, total_bytes = totals.integer("file_count"), totals.integer("total_rows"), totals.integer("total_bytes")
+        fingerprint = o.text("data_fingerprint")
+        files: list[tuple[str, int]] = []
+        rows = 0
+        seen: set[str] = set()
+        for i, f in enumerate(o.items("files")):
+            fo = _Obj(f, f"manifest.files[{i}]")
+            key = fo.text("key", r"^[^/]")
+            if ".." in key.split("/") or "://" in key:
+                raise ConfigError(f"manifest.files[{i}].key: expected a key relative to the bronze folder, got {key}")
+            if key in seen:
+                raise ConfigError(f"manifest.files[{i}].key: {key} is listed twice")
+            seen.add(key)
+            files.append((key, fo.integer("bytes", 1)))
+            rows += fo.integer("rows", 1)
+        listed_bytes = sum(b for _, b in files)
+        for field, listed, total in (("file_count", len(files), file_count), ("total_rows", rows, total_rows), ("total_bytes", listed_bytes, total_bytes)):
+            if listed != total:
+                raise ConfigError(f"manifest.totals.{field}: {total}, but the files listed add up to {listed}")
+    except ConfigError as e:
+        raise ConfigError(f"{where} is invalid: {e}") from e
+
+    compared: list[tuple[str, object, object]] = [
+        ("totals.file_count", file_count, ref.files),
+        ("totals.total_rows", total_rows, ref.total_rows),
+        ("totals.total_bytes", total_bytes, ref.total_bytes),
+    ]
+    if ref.fingerprint is not None:
+        compared.append(("data_fingerprint", fingerprint, ref.fingerprint))
+    differences = [f"{name} is {theirs} in the manifest but {ours} in the job document" for name, theirs, ours in compared if theirs != ours]
+    if differences:
+        raise ManifestMismatchError(f"{where} is not the dataset this job was planned for: {'; '.join(differences)}")
+    return files
 
 
 def load_config(path: str, expected_stage: str) -> JobConfig:

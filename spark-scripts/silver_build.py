@@ -14,7 +14,7 @@ from typing import Any
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F  # noqa: N812 - the PySpark convention
 
-from lakebench_common import Fields, JobError, Timer, first_row, run_job
+from lakebench_common import Fields, JobError, Timer, bronze_files, first_row, manifest_extras, run_job
 from lakebench_config import JobConfig, SilverSettings
 from lakebench_sparkconf import MB, clamp, tuning_conf
 from lakebench_tables import WriteResult, committed_chunks, ensure_namespace, files_bound, partition_bytes, write_table
@@ -87,7 +87,8 @@ def salted(df: DataFrame, counts: DataFrame, p: Profile, size: float) -> tuple[D
 def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
     s = cfg.silver
     assert s is not None  # parse_config fills it for this stage
-    all_keys = [k for k, _ in cfg.bronze_files]
+    files = bronze_files(spark, cfg)
+    all_keys = [k for k, _ in files]
     bronze = register_bronze(spark, cfg, all_keys)
     size = s.size_bytes_override if s.size_bytes_override is not None else float(cfg.bronze_total_bytes)
     prof, counts = (None, None) if s.size_bytes_override is not None else profile(bronze, s)
@@ -111,7 +112,10 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
         "lakebench.run-id": cfg.run_id,
     }
     commit = {"lakebench.run-id": cfg.run_id, "lakebench.strategy": strategy}
-    extras: Fields = {"table": target.ident, "table_format": cfg.table_format, "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions")}
+    extras: Fields = {
+        "table": target.ident, "table_format": cfg.table_format, "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
+        "manifest": manifest_extras(cfg),
+    }
 
     def write(df: DataFrame, replace: bool, extra_commit: dict[str, str] | None = None) -> WriteResult:
         return write_table(
@@ -122,7 +126,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
     input_rows: int = cfg.bronze_total_rows
     results: list[WriteResult] = []
     if strategy == "chunked":
-        plan = chunks(cfg.bronze_files, s.chunk_size_bytes)
+        plan = chunks(files, s.chunk_size_bytes)
         done = committed_chunks(spark, cfg, target)
         for i, keys in enumerate(plan):
             if i in done:

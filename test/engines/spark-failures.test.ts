@@ -1,5 +1,7 @@
 // Failing Spark jobs, run for real: each must exit non-zero with its error inside its own metrics
-// document, and when a job leaves no document the runner records a failure it observed itself.
+// document, and when a job leaves no document the runner records a failure it observed itself. A job
+// takes bronze's file list from the datagen manifest its document points at, and refuses a manifest
+// that is absent (BRONZE_MISSING) or describes another dataset than the document (MANIFEST_MISMATCH).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageReportSchema } from '../../runner/src/pipeline/stage-report.js';
 import { entryFromOutcome, readJobReport } from '../../runner/src/platforms/spark/read-report.js';
 import { freePort } from '../harness/ports.js';
-import { generateBronze, jobSettings, runSparkStage, startSparkStack, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
+import { bronzeManifestUri } from '../../runner/src/platforms/spark/job-config.js';
+import { BUCKETS, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
 
 const RESOURCES = { executors: 1, cores: 2, memoryGb: 1, driverCores: 0, driverMemoryGb: 1 };
 
@@ -23,8 +26,10 @@ function ready() {
 describe('failing Spark jobs', () => {
   beforeAll(async () => {
     scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-failures-'));
-    // Only MinIO: bronze is generated locally but never uploaded, and no catalog is running.
+    // Only MinIO: bronze is generated locally and only its manifest is uploaded (no data files), and
+    // no catalog is running.
     [stack, bronze] = await Promise.all([startSparkStack({ catalog: false }), generateBronze({ scale: 0.01 })]);
+    await uploadBronze(stack.minio, bronze, { dataFiles: false });
   });
 
   afterAll(async () => {
@@ -32,7 +37,41 @@ describe('failing Spark jobs', () => {
     for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('silver-build with bronze missing exits non-zero with BRONZE_MISSING in its metrics document', async () => {
+  it('silver-build without a datagen manifest where the document points exits non-zero with BRONZE_MISSING naming it', async () => {
+    const { stack: s, bronze: b, scratch: dir } = ready();
+    const manifestUri = `s3a://${BUCKETS.bronze}/elsewhere/_manifest/manifest.json`;
+    const { run, outcome } = await runSparkStage(s, 'silver-build', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'silver-no-manifest.json'), manifestUri }));
+    expect(run.exitCode).toBe(1);
+    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
+    const report = stageReportSchema.parse(outcome.report);
+    expect(report.status).toBe('failed');
+    expect(report.error?.reason).toBe('BRONZE_MISSING');
+    expect(report.error?.message).toBe(`no datagen manifest at ${manifestUri}: bronze was not generated there, or its generation did not finish`);
+    expect(report.output_rows).toBeNull();
+  });
+
+  it('bronze-verify whose document disagrees with the manifest in the bucket exits non-zero with MANIFEST_MISMATCH, before reading bronze', async () => {
+    const { stack: s, bronze: b, scratch: dir } = ready();
+    const { run, outcome, doc } = await runSparkStage(s, 'bronze-verify', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'bronze-mismatch.json') }), (d) => ({
+      ...d,
+      bronze: { ...d.bronze, manifest: { ...d.bronze.manifest, total_rows: d.bronze.manifest.total_rows + 1, fingerprint: 'sha256:another-dataset' } },
+    }));
+    expect(doc.bronze.manifest).toEqual({ uri: bronzeManifestUri(BUCKETS.bronze), files: b.manifest.totals.file_count, total_rows: b.manifest.totals.total_rows, total_bytes: b.manifest.totals.total_bytes, fingerprint: b.manifest.data_fingerprint });
+    expect(run.exitCode).toBe(1);
+    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
+    const report = stageReportSchema.parse(outcome.report);
+    expect(report.status).toBe('failed');
+    expect(report.error?.reason).toBe('MANIFEST_MISMATCH');
+    const rows = b.manifest.totals.total_rows;
+    expect(report.error?.message).toBe(
+      `the datagen manifest ${bronzeManifestUri(BUCKETS.bronze)} is not the dataset this job was planned for: ` +
+        `totals.total_rows is ${rows} in the manifest but ${rows + 1} in the job document; ` +
+        `data_fingerprint is ${b.manifest.data_fingerprint} in the manifest but sha256:another-dataset in the job document`,
+    );
+    expect([report.input_rows, report.files_read, report.extras]).toEqual([null, null, { timings: { session: expect.any(Number) } }]);
+  });
+
+  it('silver-build with the manifest but no bronze files exits non-zero with BRONZE_MISSING in its metrics document', async () => {
     const { stack: s, bronze: b, scratch: dir } = ready();
     const { run, outcome } = await runSparkStage(s, 'silver-build', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'silver-missing.json') }));
     expect(run.exitCode).toBe(1);

@@ -1,7 +1,8 @@
 // spark-scripts/ without a Spark session: ruff and mypy --strict (pinned, in the engines venv by
 // test/setup/55-python-lint.sh), and the job document contract from both ends: documents the runner
 // builds pass the Python validation and give the Spark settings each catalog kind needs; broken
-// ones stop the job with the field's name and a non-zero exit; secrets never reach the output.
+// ones stop the job with the field's name and a non-zero exit; secrets never reach the output. The
+// datagen manifest a document points at is checked by the jobs' own code (lakebench_config.py).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,11 +29,16 @@ async function exec(cmd: string, args: string[], env: Record<string, string> = {
   }
 }
 
-// A manifest with just what the document builder reads.
+// A manifest with just what the document builder and the jobs' manifest check read.
 const manifest = {
+  manifest_version: 1,
   dataset: { payload_bytes: 2048, customers: 1000 },
-  totals: { total_rows: 25_565, total_bytes: 111_005_339, event_date_max: '2025-12-30' },
-  files: [{ key: 'part-000000.parquet', bytes: 111_005_339 }],
+  totals: { file_count: 2, total_rows: 25_565, total_bytes: 111_005_339, event_date_max: '2025-12-30' },
+  files: [
+    { index: 0, key: 'part-000000.parquet', rows: 12_783, bytes: 55_502_670 },
+    { index: 1, key: 'part-000001.parquet', rows: 12_782, bytes: 55_502_669 },
+  ],
+  data_fingerprint: 'sha256:0f1e2d',
 } as unknown as Manifest;
 const ctx = { config: configSchema.parse({ scale: 0.01 }), runId: 'lint-run', referenceDate: '2025-12-30', manifest };
 
@@ -46,6 +52,7 @@ function doc(stage: SparkJobConfig['stage'], catalog: CatalogSettings, tableForm
     catalog,
     tableFormat,
     metricsUri: path.join(dir, `${stage}-metrics.json`),
+    manifestUri: path.join(dir, 'manifest.json'),
     resources: { executors: 8, cores: 4 },
   });
 }
@@ -134,11 +141,77 @@ describe('spark-scripts without Spark', () => {
     expect(JSON.parse(r.stdout).defaults).toMatchObject({ 'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog' });
   });
 
+  it('the datagen manifest the document points at: its files when it matches, refused by field when invalid or another dataset', async () => {
+    if (!dir) throw new Error('no scratch folder');
+    const d = doc('bronze-verify', { kind: 'rest', name: 'lakehouse', uri: 'http://rest:8181', warehouse: null, oauth2: null });
+    expect(d.bronze.manifest).toEqual({ uri: path.join(dir, 'manifest.json'), files: 2, total_rows: 25_565, total_bytes: 111_005_339, fingerprint: 'sha256:0f1e2d' });
+    const m = manifest as unknown as { totals: Record<string, unknown>; files: Record<string, unknown>[] } & Record<string, unknown>;
+    const file = (i: number, patch: Record<string, unknown>) => m.files.map((f, j) => (j === i ? { ...f, ...patch } : f));
+    const variants: [string, unknown][] = [
+      ['same', m],
+      ['not-json', '{"manifest_version": 1,'],
+      ['version', { ...m, manifest_version: 2 }],
+      ['count', { ...m, totals: { ...m.totals, file_count: 3 } }],
+      ['bytes', { ...m, files: file(1, { bytes: 0 }) }],
+      ['key', { ...m, files: file(0, { key: '/etc/passwd' }) }],
+      ['twice', { ...m, files: file(1, { key: 'part-000000.parquet' }) }],
+      ['no-fingerprint', { ...m, data_fingerprint: undefined }],
+      ['other-dataset', { ...m, totals: { ...m.totals, file_count: 1, total_rows: 12_783, total_bytes: 55_502_670 }, files: m.files.slice(0, 1) }],
+      ['other-fingerprint', { ...m, data_fingerprint: 'sha256:ffff' }],
+    ];
+    const docFile = path.join(dir, 'manifest-check-doc.json');
+    writeFileSync(docFile, JSON.stringify(d));
+    const files = variants.map(([name, body]) => {
+      const f = path.join(dir!, `manifest-${name}.json`);
+      writeFileSync(f, typeof body === 'string' ? body : JSON.stringify(body));
+      return f;
+    });
+    const check = [
+      'import json, sys',
+      'from lakebench_config import ConfigError, ManifestMismatchError, manifest_files, parse_config',
+      'cfg = parse_config(json.load(open(sys.argv[1])), "bronze-verify")',
+      'out = []',
+      'for p in sys.argv[2:]:',
+      '    try:',
+      '        out.append({"files": manifest_files(open(p).read(), cfg.bronze_manifest)})',
+      '    except ManifestMismatchError as e:',
+      '        out.append({"mismatch": str(e)})',
+      '    except ConfigError as e:',
+      '        out.append({"invalid": str(e)})',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const r = await exec(enginesManifest().python, ['-c', check, docFile, ...files]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = Object.fromEntries((JSON.parse(r.stdout) as Record<string, unknown>[]).map((o, i) => [variants[i]![0], o]));
+    expect(out.same).toEqual({ files: [['part-000000.parquet', 55_502_670], ['part-000001.parquet', 55_502_669]] });
+    const fields: Record<string, string> = {
+      'not-json': 'is not JSON',
+      version: 'manifest.manifest_version',
+      count: 'manifest.totals.file_count',
+      bytes: 'manifest.files[1].bytes',
+      key: 'manifest.files[0].key',
+      twice: 'manifest.files[1].key',
+      'no-fingerprint': 'manifest.data_fingerprint',
+    };
+    for (const [name, field] of Object.entries(fields)) {
+      const message = (out[name] as { invalid?: string }).invalid;
+      expect(message, name).toContain(`the datagen manifest ${path.join(dir, 'manifest.json')} is`);
+      expect(message, name).toContain(field);
+    }
+    expect((out['other-dataset'] as { mismatch: string }).mismatch).toMatch(/totals\.file_count is 1 in the manifest but 2 .*totals\.total_rows is 12783 .*totals\.total_bytes is 55502670/);
+    expect((out['other-dataset'] as { mismatch: string }).mismatch).not.toContain('data_fingerprint');
+    expect((out['other-fingerprint'] as { mismatch: string }).mismatch).toBe(
+      `the datagen manifest ${path.join(dir, 'manifest.json')} is not the dataset this job was planned for: data_fingerprint is sha256:ffff in the manifest but sha256:0f1e2d in the job document`,
+    );
+  });
+
   it('a broken document stops the job with the field\'s name, exit 2, and a failed metrics document', async () => {
     const good = doc('silver-build', { kind: 'rest', name: 'lakehouse', uri: 'http://rest:8181', warehouse: null, oauth2: null });
     const cases: [unknown, string][] = [
       [{ ...good, silver: { ...(good as Extract<SparkJobConfig, { stage: 'silver-build' }>).silver, strategy: 'fastest' } }, 'config.silver.strategy'],
-      [{ ...good, contract_version: 2 }, 'config.contract_version'],
+      [{ ...good, contract_version: 1 }, 'config.contract_version'],
+      [{ ...good, bronze: { uri: good.bronze.uri, view: good.bronze.view, files: manifest.files } }, 'config.bronze.manifest'],
+      [{ ...good, bronze: { ...good.bronze, manifest: { ...good.bronze.manifest, total_rows: -1 } } }, 'config.bronze.manifest.total_rows'],
       [{ ...good, bronze: { ...good.bronze, uri: 's3a://b-bronze/no-trailing-slash' } }, 'config.bronze.uri'],
       [{ ...good, stage: 'gold-finalize' }, 'config.stage'],
     ];

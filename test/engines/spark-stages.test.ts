@@ -87,6 +87,9 @@ describe('Spark stages against the embedded stages on the same bronze', () => {
     expect(judged.validation?.map((c) => c.name)).toHaveLength(11);
     expect([report.input_rows, report.input_bytes, report.files_read]).toEqual([duck.input_rows, duck.input_bytes, duck.files_read]);
     for (const k of ['columns', 'rows_by_interaction_type', 'rows_by_channel']) expect(report.extras[k], k).toEqual(duck.extras[k]);
+    // The file list came from the datagen manifest in the bronze bucket, not from the document.
+    expect(report.extras.manifest).toEqual({ uri: 's3a://lakebench-bronze/customer/_manifest/manifest.json', files: b.manifest.files.length, fingerprint: b.manifest.data_fingerprint });
+    expect(report.files_read).toBe(b.manifest.files.length);
   });
 
   it('silver-build: the Iceberg table equals the embedded silver, hash-distributed within the files bound', async () => {

@@ -65,13 +65,20 @@ describe('plan manifests on a real API server', () => {
     }
   });
 
-  it('creates the largest stage documents (scale 1000, ≈ 0.97 MB each) within the ConfigMap limit', async () => {
-    const { plan, namespace } = await applyPlan('hive-iceberg', 1000);
-    const silver = plan.objects.find((o) => o.metadata.name === `lakebench-silver-build-${RUN_ID}`)!;
-    const back = await kc.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace, name: silver.metadata.name });
-    expect(back.data?.['job.json']?.length).toBeGreaterThan(900_000);
-    // 10,000 GiB in 512 MiB files.
-    expect(JSON.parse(back.data!['job.json']!).bronze.files).toHaveLength(20_000);
+  it('creates the stage documents of the largest scale (10,000: 200,000 bronze files), a few KiB each: they point at the datagen manifest', async () => {
+    const { plan, namespace } = await applyPlan('hive-iceberg', 10_000);
+    const core = kc.makeApiClient(CoreV1Api);
+    for (const stage of ['bronze-verify', 'silver-build', 'gold-finalize']) {
+      const back = await core.readNamespacedConfigMap({ namespace, name: `lakebench-${stage}-${RUN_ID}` });
+      expect(back.data?.['job.json']?.length, stage).toBeLessThan(16 * 1024);
+      expect(back.metadata?.annotations).toEqual({ 'lakebench.io/bronze-manifest': 'projected' });
+      // 100,000 GiB in 512 MiB files; the list itself stays in the bucket.
+      expect(JSON.parse(back.data!['job.json']!).bronze).toMatchObject({
+        uri: 's3a://lakebench-bronze/customer/interactions/',
+        manifest: { uri: 's3a://lakebench-bronze/customer/_manifest/manifest.json', files: 200_000, total_rows: 25_565_281_523, fingerprint: 'projected' },
+      });
+    }
+    expect(plan.scale).toBe(10_000);
   });
 
   it('rejects a schema violation the same way (so the creations above were checked)', async () => {

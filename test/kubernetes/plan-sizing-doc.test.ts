@@ -1,14 +1,18 @@
 // docs/cluster-sizing.md carries the per-stage executor counts and peak requests at scale 1, 10, 100
 // and 1000 exactly as the sizing model computes them today, and `lakebench recommend` prints the
-// same numbers the SparkApplications are built from.
-import { readFileSync } from 'node:fs';
+// same numbers the SparkApplications are built from. `lakebench plan` works up to the largest scale.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
+import { parseAllDocuments } from 'yaml';
 import { DOC, withTable } from '../../bench/cluster-sizing-table.js';
 import { recommendCommand } from '../../runner/src/cli/recommend-command.js';
 import { planCommand } from '../../runner/src/cli/plan-command.js';
 import { docTable } from '../../runner/src/platforms/kubernetes/manifests/sizing-table.js';
 import { alwaysOnFor, capacityShortfalls, requirement } from '../../runner/src/model/sizing.js';
+import { clusterConfigInput, RUN_ID } from './plan-configs.js';
 
 async function run(command: object, argv: string[]): Promise<{ out: string; exitCode: number }> {
   const chunks: string[] = [];
@@ -48,6 +52,27 @@ describe('cluster sizing documentation and commands', () => {
     expect(parsed.requirement.batch.cpu).toBeCloseTo(req.batch.cpu, 6);
     expect(parsed.largestFeasibleScale).toBeGreaterThanOrEqual(100);
     expect(capacityShortfalls(requirement(parsed.largestFeasibleScale, req.alwaysOn), { nodes: 10, nodeCpu: 32, nodeMemoryGb: 256 })).toEqual([]);
+  });
+
+  it('plan at the largest scale (10,000) prints every object: the stage documents point at the datagen manifest instead of listing 200,000 files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lakebench-plan-'));
+    try {
+      const config = path.join(dir, 'lakebench.yaml');
+      writeFileSync(config, JSON.stringify(clusterConfigInput('hive-iceberg')));
+      const { out, exitCode } = await run(planCommand, ['plan', '--config', config, '--scale', '10000', '--run-id', RUN_ID]);
+      expect(exitCode).toBe(0);
+      expect(out).toMatch(/^# lakebench plan: scale 10000, run 20261121-143005-3fa9c2/);
+      const objects = parseAllDocuments(out).map((d) => d.toJS() as { kind?: string; metadata?: { name: string }; data?: Record<string, string> }).filter((o) => o?.kind);
+      expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(expect.arrayContaining(['bronze-verify', 'silver-build', 'gold-finalize'].map((s) => `ConfigMap/lakebench-${s}-${RUN_ID}`)));
+      expect(objects.filter((o) => o.kind === 'SparkApplication')).toHaveLength(3);
+      for (const o of objects.filter((x) => x.data?.['job.json'])) {
+        const doc = JSON.parse(o.data!['job.json']!) as { bronze: { manifest: { uri: string; files: number } } };
+        expect(doc.bronze.manifest).toMatchObject({ uri: 's3a://lakebench-bronze/customer/_manifest/manifest.json', files: 200_000 });
+        expect(o.data!['job.json']!.length).toBeLessThan(16 * 1024);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('plan refuses a config without a cluster section, naming it', async () => {

@@ -26,7 +26,7 @@ export const planCommand = {
       .option('config', { alias: 'c', type: 'string', describe: 'config YAML with a cluster: section (${VAR} substituted)' })
       .option('scale', { type: 'number', describe: 'scale factor [default: the config’s]' })
       .option('run-id', { type: 'string', describe: 'run id to name and label the objects with [default: a new one]' })
-      .option('manifest', { type: 'string', describe: 'a datagen manifest.json: list its bronze files instead of projected ones' })
+      .option('manifest', { type: 'string', describe: 'a datagen manifest.json: the stage documents carry its file count, totals and fingerprint instead of projected ones' })
       .example('$0 plan --config lakebench.yaml --scale 100 | kubectl apply --dry-run=server -f -', 'let the API server check every object'),
   handler: (args: PlanArgs) => {
     const config = loadConfig(args.config, { scale: args.scale });

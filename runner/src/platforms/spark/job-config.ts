@@ -5,6 +5,10 @@
 // environment variables, named here where they are not the standard AWS_* ones.
 // bronze-verify's gates are judged by the runner (bronze-judge.ts, the shared evaluateBronze): the job
 // returns raw observations in extras.observations and leaves `validation` null.
+// Bronze is named by reference, never listed: the document points at the datagen manifest in the
+// bronze bucket and carries its file count, totals and fingerprint; the job reads that manifest and
+// refuses one that differs (MANIFEST_MISMATCH). So the document's size does not grow with scale and
+// fits a ConfigMap (1 MiB) at every scale.
 import { skewSampleStep } from '../../model/scale.js';
 import { z } from 'zod';
 import type { LakebenchConfig } from '../../config/schema.js';
@@ -14,9 +18,10 @@ import { goldSelect, GOLD_SELF_CHECKS } from '../../sql/gold.js';
 import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
 import { GiB, MiB } from '../../model/scale.js';
 import type { BatchStage } from '../../pipeline/stage-report.js';
+import { MANIFEST_KEY } from '../../datagen/datagen-task.js';
 import type { RunContext } from '../platform.js';
 
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 /** The temp view the jobs register bronze under; the stage SQL reads it as `{bronze}`. */
 export const BRONZE_VIEW = 'lakebench_bronze';
 
@@ -67,9 +72,17 @@ const common = {
   bronze: z.strictObject({
     uri: z.string().regex(/\/$/, 'a folder URI ending in /'),
     view: name,
-    files: z.array(z.strictObject({ key: z.string().min(1), bytes: z.number().int().positive() })),
-    total_rows: z.number().int().nonnegative(),
-    total_bytes: z.number().int().nonnegative(),
+    /** The datagen manifest (manifest.ts) the job takes bronze's file list from, and what it must say. */
+    manifest: z.strictObject({
+      /** An s3a:// URI (a cluster: `s3a://<bronze bucket>/customer/_manifest/manifest.json`) or a local path. */
+      uri: z.string().min(1).regex(/[^/]$/, 'a file, not a folder'),
+      /** totals.file_count and the length of files[]. */
+      files: z.number().int().nonnegative(),
+      total_rows: z.number().int().nonnegative(),
+      total_bytes: z.number().int().nonnegative(),
+      /** data_fingerprint; null: not checked. */
+      fingerprint: z.string().min(1).nullable(),
+    }),
   }),
   resources: z.strictObject({ executors: z.number().int().min(1), cores: z.number().int().min(1) }),
   /** Extra runtime Spark SQL settings; they win over the job's tuning (pipeline.md §9.4). */
@@ -123,8 +136,13 @@ export type SparkJobSettings = {
   resources: { executors: number; cores: number };
   /** Default `s3a://<bronze bucket>/customer/interactions/` (data.md §2.2). */
   bronzeUri?: string;
+  /** Where the job reads the datagen manifest `ctx.manifest` was read from; on a cluster `bronzeManifestUri(bucket)`. */
+  manifestUri: string;
   sparkConf?: Record<string, string>;
 };
+
+/** The datagen manifest datagen-finalize writes into the bronze bucket (datagen-task.ts), as s3a. */
+export const bronzeManifestUri = (bronzeBucket: string): string => `s3a://${bronzeBucket}/${MANIFEST_KEY}`;
 
 /** Iceberg identifiers in the catalog, or path-based Delta tables under each layer's bucket. */
 export function tableTargets(s: Pick<SparkJobSettings, 'catalog' | 'buckets' | 'tableFormat'>): SparkJobConfig['tables'] {
@@ -160,9 +178,13 @@ export function buildSparkJobConfig(stage: BatchStage, ctx: Pick<RunContext, 'co
     bronze: {
       uri: s.bronzeUri ?? `s3a://${s.buckets.bronze}/customer/interactions/`,
       view: BRONZE_VIEW,
-      files: m.files.map((f) => ({ key: f.key, bytes: f.bytes })),
-      total_rows: m.totals.total_rows,
-      total_bytes: m.totals.total_bytes,
+      manifest: {
+        uri: s.manifestUri,
+        files: m.totals.file_count,
+        total_rows: m.totals.total_rows,
+        total_bytes: m.totals.total_bytes,
+        fingerprint: m.data_fingerprint || null,
+      },
     },
     resources: s.resources,
     spark_conf: s.sparkConf ?? {},

@@ -1,14 +1,17 @@
 // Every object a batch run submits, built without a cluster: the scripts ConfigMap, one job-document
 // ConfigMap per stage, the datagen task ConfigMap and Indexed Job, and the three SparkApplications,
 // with the sizing they were built from. `lakebench plan` prints it; the kubernetes platform submits
-// the same objects (with the real datagen manifest instead of the projected one).
+// the same objects (with the real datagen manifest instead of the projected one). The stage documents
+// point at the datagen manifest in the bronze bucket and carry only its totals and fingerprint, so
+// they are the same few kilobytes at every scale.
 import { stringify } from 'yaml';
 import type { LakebenchConfig } from '../../../config/schema.js';
 import { clusterDatasetParams, datagenTask } from '../../../datagen/datagen-task.js';
 import type { Manifest } from '../../../datagen/manifest.js';
-import { alwaysOnFor, datagenPods, requirement, type Requirement } from '../../../model/sizing.js';
+import { alwaysOnFor, requirement, type Requirement } from '../../../model/sizing.js';
+import { sizingOptions } from '../../../model/sizing-options.js';
 import { BATCH_STAGES, type BatchStage } from '../../../pipeline/stage-report.js';
-import { buildSparkJobConfig } from '../../spark/job-config.js';
+import { bronzeManifestUri, buildSparkJobConfig } from '../../spark/job-config.js';
 import { clusterSettings, type ClusterSettings } from './cluster-settings.js';
 import { datagenJobManifest, datagenTaskConfigMap, type JobManifest } from './datagen-job.js';
 import { jobConfigConfigMap } from './job-config-configmap.js';
@@ -24,7 +27,7 @@ export type Plan = {
   settings: ClusterSettings;
   scale: number;
   runId: string;
-  /** False when the stage documents list projected bronze files (no manifest given). */
+  /** False when the stage documents carry projected manifest totals (no manifest given). */
   realManifest: boolean;
   objects: PlannedObject[];
   requirement: Requirement;
@@ -47,7 +50,9 @@ export function runPlan(config: LakebenchConfig, opts: PlanOptions): Plan {
   const scaled: LakebenchConfig = { ...config, scale };
   const params = clusterDatasetParams(config, scale);
   const manifest = opts.manifest ?? projectedManifest(params);
-  const pods = config.datagen.parallelism ?? datagenPods(scale);
+  const engine = config.cluster?.queryEngine ?? DEFAULT_ENGINE;
+  const req = requirement(scale, alwaysOnFor(engine), sizingOptions(config));
+  const pods = req.datagen.pods;
   const task = datagenTask(opts.runId, params, { ...s.storage, bucket: s.buckets.bronze }, s.runnerImage);
   const scripts = scriptsConfigMap(s.namespace, baseLabels(s.release, 'spark-scripts'));
   const referenceDate = config.asOfDate?.slice(0, 10) ?? manifest.totals.event_date_max;
@@ -60,15 +65,15 @@ export function runPlan(config: LakebenchConfig, opts: PlanOptions): Plan {
       catalog: s.catalog,
       tableFormat: s.tableFormat,
       metricsUri: stageMetricsUri(config, s, opts.runId, stage),
+      manifestUri: bronzeManifestUri(s.buckets.bronze),
       resources: { executors: sizing.executors, cores: sizing.executorCores },
     });
     const cm = jobConfigConfigMap(s.namespace, s.release, doc);
-    if (!opts.manifest) cm.metadata.annotations = { 'lakebench.io/bronze-files': PROJECTED };
+    if (!opts.manifest) cm.metadata.annotations = { 'lakebench.io/bronze-manifest': PROJECTED };
     const { manifest: spark } = sparkApplicationManifest({ settings: s, job: stage, runId: opts.runId, scale, scriptsConfigMap: scripts.metadata.name, jobConfigMap: cm.metadata.name });
     return { cm, spark };
   });
 
-  const engine = config.cluster?.queryEngine ?? DEFAULT_ENGINE;
   return {
     settings: s,
     scale,
@@ -78,10 +83,10 @@ export function runPlan(config: LakebenchConfig, opts: PlanOptions): Plan {
       scripts,
       ...stageObjects.map((o) => o.cm),
       datagenTaskConfigMap(s, task),
-      datagenJobManifest({ settings: s, task, pods }),
+      datagenJobManifest({ settings: s, task, pods, pod: config.datagen.pod }),
       ...stageObjects.map((o) => o.spark),
     ],
-    requirement: requirement(scale, alwaysOnFor(engine), { sparkVersion: s.spark.version, overrides: s.spark.executors, datagenPods: pods }),
+    requirement: req,
   };
 }
 
@@ -89,7 +94,7 @@ export function runPlan(config: LakebenchConfig, opts: PlanOptions): Plan {
 export function planYaml(plan: Plan): string {
   const header = [
     `lakebench plan: scale ${plan.scale}, run ${plan.runId}, namespace ${plan.settings.namespace}`,
-    ...(plan.realManifest ? [] : ['stage documents list the projected bronze files (sizes nominal); a run uses the datagen manifest']),
+    ...(plan.realManifest ? [] : ['stage documents carry projected manifest totals (sizes nominal, fingerprint "projected", which a job refuses); a run uses the datagen manifest']),
     '',
     ...stageLines(plan.requirement),
     '',
