@@ -195,3 +195,16 @@ export class Operator {
     );
   }
 }
+
+/**
+ * Every watch the runner opened must be closed once the call that opened it returned: a leaked
+ * stream costs the API server a goroutine and the runner a socket for up to its timeout (15 min).
+ * Closing is asynchronous (an abort travels through the proxy), hence the short wait.
+ */
+export async function expectNoOpenWatches(env: RuntimeEnv, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (env.proxy.openWatches() > 0) {
+    if (Date.now() > deadline) throw new Error(`watches still open ${timeoutMs} ms after the test: ${JSON.stringify(env.proxy.openWatchPaths())}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,8 +2,8 @@
 // acting under the chart's runner Role through the fault proxy. The test plays the Spark Operator
 // (status.applicationState) and the kubelet (pod status); faults (429, 503, cut streams, a canned
 // pods/log answer, since no kubelet exists) come from the proxy; 410 Gone is the real server's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
 import { failTimes } from '../harness/kube/fault-proxy.js';
 import { monitorSparkApplication, type SparkOutcome } from '../../runner/src/platforms/kubernetes/spark-monitor.js';
 import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
@@ -38,6 +38,9 @@ describe('spark monitor (watch cache on)', () => {
   });
   afterAll(async () => {
     await env?.stop();
+  });
+  afterEach(async () => {
+    if (env) await expectNoOpenWatches(env);
   });
 
   const monitor = (client: KubeClient, name: string, timeoutSeconds = 120) => monitorSparkApplication(client, { name, timeoutSeconds });
@@ -198,6 +201,9 @@ describe('spark monitor with watches served by etcd (410 Gone)', () => {
   });
   afterAll(async () => {
     await env?.stop();
+  });
+  afterEach(async () => {
+    if (env) await expectNoOpenWatches(env);
   });
 
   it('relists after 410 Gone and does not miss the terminal state', async () => {

@@ -10,9 +10,9 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMinio, type MinioServer } from '../harness/minio.js';
-import { startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
+import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
 import { KubernetesPlatform } from '../../runner/src/platforms/kubernetes/kubernetes-platform.js';
 import { runBatch } from '../../runner/src/pipeline/run-batch.js';
@@ -55,6 +55,9 @@ afterAll(async () => {
   s3?.destroy();
   await env?.stop();
   await minio?.stop();
+});
+afterEach(async () => {
+  if (env) await expectNoOpenWatches(env);
 });
 
 function configFor(output: string): LakebenchConfig {

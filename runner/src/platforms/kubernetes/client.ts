@@ -11,10 +11,10 @@ import {
   CustomObjectsApi,
   KubeConfig,
   VersionApi,
-  Watch,
   AppsV1Api,
 } from '@kubernetes/client-node';
 import { BadInputError } from '../../util/errors.js';
+import { streamWatch, type WatchParams } from './watch-stream.js';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const SA_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
@@ -101,7 +101,6 @@ export class KubeClient {
   readonly apps: AppsV1Api;
   readonly coordination: CoordinationV1Api;
   readonly versionApi: VersionApi;
-  private readonly watcher: Watch;
   private readonly retry: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   /** Every HTTP request sent, retries and watch connections included, in order. */
@@ -118,7 +117,6 @@ export class KubeClient {
     this.apps = kc.makeApiClient(AppsV1Api);
     this.coordination = kc.makeApiClient(CoordinationV1Api);
     this.versionApi = kc.makeApiClient(VersionApi);
-    this.watcher = new Watch(kc);
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
@@ -148,12 +146,13 @@ export class KubeClient {
   }
 
   /**
-   * Opens one watch connection. client-node reports a refused watch (e.g. 410, 429) through
-   * `done`, not by throwing, so the caller decides whether to relist or back off.
+   * Opens one watch connection, closed when `signal` aborts (even before the server answered). A
+   * refused watch (e.g. 410, 429) comes to `done` as a WatchHttpError, not as a throw, so the
+   * caller decides whether to relist or back off.
    */
-  async watch(what: string, path: string, params: Record<string, string | number | boolean | undefined>, onEvent: (type: string, object: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+  watch(what: string, path: string, params: WatchParams, signal: AbortSignal, onEvent: (type: string, object: unknown) => void, done: (err: unknown) => void): void {
     this.requests.push({ what: `${what} watch`, status: 'ok' });
-    return this.watcher.watch(path, params, onEvent, done);
+    void streamWatch(this.kc, path, params, signal, onEvent, done);
   }
 
   async serverVersion(): Promise<string> {

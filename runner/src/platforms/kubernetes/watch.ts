@@ -85,18 +85,21 @@ function watchOnce<T>(client: KubeClient, spec: WatchSpec<T>, rv: string, setRv:
   return new Promise<Outcome>((resolve, reject) => {
     let settled = false;
     let sawEvents = false;
-    let controller: AbortController | undefined;
-    const finish = (o: Outcome) => {
-      if (settled) return;
+    // Aborting it closes the connection whatever state it is in, headers received or not.
+    const connection = new AbortController();
+    const end = () => {
       settled = true;
       spec.signal?.removeEventListener('abort', onAbort);
-      controller?.abort();
+      connection.abort();
+    };
+    const finish = (o: Outcome) => {
+      if (settled) return;
+      end();
       resolve(o);
     };
     const onAbort = () => {
       if (settled) return;
-      settled = true;
-      controller?.abort();
+      end();
       reject(spec.signal?.reason instanceof Error ? spec.signal.reason : new Error('watch aborted'));
     };
     // An abort that came while the list was in flight fires no event: check first.
@@ -123,8 +126,7 @@ function watchOnce<T>(client: KubeClient, spec: WatchSpec<T>, rv: string, setRv:
       try {
         if (spec.onObject(type, parsed)) finish({ kind: 'done' });
       } catch (e) {
-        settled = true;
-        controller?.abort();
+        end();
         reject(e);
       }
     };
@@ -139,12 +141,6 @@ function watchOnce<T>(client: KubeClient, spec: WatchSpec<T>, rv: string, setRv:
       fieldSelector: spec.fieldSelector,
       labelSelector: spec.labelSelector,
     };
-    client.watch(spec.what, spec.path, params, onEvent, onDone).then(
-      (c) => {
-        controller = c;
-        if (settled) c.abort();
-      },
-      (e: unknown) => finish({ kind: 'closed', error: e, sawEvents }),
-    );
+    client.watch(spec.what, spec.path, params, connection.signal, onEvent, onDone);
   });
 }
