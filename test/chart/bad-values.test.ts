@@ -12,6 +12,7 @@ const cases: { what: string; sets: string[]; names: RegExp }[] = [
   { what: 'wrong type', sets: [garage, 'trino.worker.replicas=two'], names: /trino[./]worker[./]replicas/ },
   { what: 'unknown catalog type', sets: [garage, 'catalog.type=glue'], names: /catalog[./]type/ },
   { what: 'unknown query engine', sets: [garage, 'queryEngine=presto'], names: /queryEngine/ },
+  { what: 'DuckDB as the cluster query engine (not supported by the cluster runner)', sets: [garage, 'queryEngine=duckdb'], names: /queryEngine/ },
   { what: 'missing S3 endpoint', sets: [], names: /storage\.s3\.endpoint is required/ },
   { what: 'missing S3 credentials Secret', sets: ['storage.s3.endpoint=https://s3.example.internal'], names: /storage\.s3\.existingSecret is required/ },
   { what: 'endpoint that is not a URL', sets: ['storage.s3.endpoint=s3.example.internal', 'storage.s3.existingSecret=s3'], names: /storage[./]s3[./]endpoint/ },

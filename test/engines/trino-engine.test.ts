@@ -2,6 +2,8 @@
 // the data and the DuckDB answers; PySpark copies its silver and gold into Iceberg tables through
 // the REST catalog; the 8 queries through TrinoEngine must give the DuckDB fingerprints, the whole
 // benchmark stage must pass its answer checks, and errors, timeouts and cancels must be failures.
+import { configSchema } from '../../runner/src/config/schema.js';
+import { openClusterQueryEngine } from '../../runner/src/engines/cluster-engine.js';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { Trino } from 'trino-client';
@@ -211,7 +213,14 @@ describe('Spark Thrift engine on Spark’s Thrift server (hive-driver)', () => {
   let result: { reference: PowerRun; candidate: PowerRun; queries: QueryComparison[] };
   beforeAll(async () => {
     thriftServer = await startSparkThrift(spark!);
-    engine = await SparkThriftEngine.open({ host: thriftServer.host, port: thriftServer.port });
+    // Opened the way a cluster run opens it: from the config the chart renders for queryEngine spark-thrift.
+    const config = configSchema.parse({
+      platform: 'kubernetes',
+      cluster: { catalog: { type: 'hive', name: 'lakehouse', uri: 'thrift://hive-metastore:9083' }, queryEngine: { type: 'spark-thrift', endpoint: `${thriftServer.host}:${thriftServer.port}` } },
+    });
+    const opened = await openClusterQueryEngine(config);
+    expect(opened).toBeInstanceOf(SparkThriftEngine);
+    engine = opened as SparkThriftEngine;
     result = await compareEngines(duck!, engine);
   });
   afterAll(async () => engine?.close());

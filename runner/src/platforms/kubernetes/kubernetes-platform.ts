@@ -8,8 +8,7 @@ import { canonicalJson } from '../../datagen/dataset.js';
 import { clusterDatasetParams, MANIFEST_KEY } from '../../datagen/datagen-task.js';
 import { BronzeBucket } from '../../datagen/bronze-bucket.js';
 import type { QueryEngine } from '../../engines/engine.js';
-import { TrinoEngine } from '../../engines/trino-engine.js';
-import { trinoOptionsFromConfig } from '../../engines/trino-options.js';
+import { openClusterQueryEngine } from '../../engines/cluster-engine.js';
 import type { BatchStage, StageReport } from '../../pipeline/stage-report.js';
 import { BadInputError } from '../../util/errors.js';
 import type { Platform, RunContext, StageResources } from '../platform.js';
@@ -77,10 +76,8 @@ export class KubernetesPlatform implements Platform {
     });
   }
 
-  async openQueryEngine(config: LakebenchConfig): Promise<QueryEngine> {
-    const type = config.benchmark.engine ?? config.cluster?.queryEngine?.type ?? 'trino';
-    if (type !== 'trino') throw new BadInputError(`the ${type} engine is not supported on the kubernetes platform yet; use trino`, 'cluster.queryEngine.type');
-    return TrinoEngine.open(trinoOptionsFromConfig(config));
+  openQueryEngine(config: LakebenchConfig): Promise<QueryEngine> {
+    return openClusterQueryEngine(config);
   }
 
   resources(stage: BatchStage): StageResources {
