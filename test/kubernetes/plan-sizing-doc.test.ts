@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
 import { parseAllDocuments } from 'yaml';
-import { DOC, withTable } from '../../bench/cluster-sizing-table.js';
+import { DOCS, withTable } from '../../bench/cluster-sizing-table.js';
 import { recommendCommand } from '../../runner/src/cli/recommend-command.js';
 import { planCommand } from '../../runner/src/cli/plan-command.js';
 import { docTable } from '../../runner/src/platforms/kubernetes/manifests/sizing-table.js';
@@ -30,8 +30,8 @@ async function run(command: object, argv: string[]): Promise<{ out: string; exit
 }
 
 describe('cluster sizing documentation and commands', () => {
-  it('keeps docs/cluster-sizing.md in sync with the model', () => {
-    const doc = readFileSync(DOC, 'utf8');
+  it.each(DOCS)('keeps %s in sync with the model', (file) => {
+    const doc = readFileSync(file, 'utf8');
     expect(withTable(doc), 'run: npx tsx bench/cluster-sizing-table.ts').toBe(doc);
     expect(doc).toContain(docTable());
     expect(docTable()).toMatch(/^\| 100 \| 7 × \(2 CPU, 6 GiB\).*\| 18 × \(4 CPU, 60 GiB\) → 76 CPU \/ 1116 GiB \/ 2700 GiB scratch/m);
