@@ -9,8 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BatchV1Api } from '@kubernetes/client-node';
-import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMinio, type MinioServer } from '../harness/minio.js';
@@ -26,15 +25,13 @@ import { clusterSettings, type ClusterSettings } from '../../runner/src/platform
 import { DATAGEN_JOB_NAME } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
 import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
+import { BUCKETS, NS, RELEASE_LABELS as labels, bucketExists as bucketExistsIn, byStep, createDatagenJob as createJob, datagenJobExists, failedSteps, listObjects, tableObjects } from './fixtures/cleanup-fixtures.js';
 import { TrinoEngine } from '../../runner/src/engines/trino-engine.js';
 import { trinoOptionsFromConfig } from '../../runner/src/engines/trino-options.js';
 import type { QueryEngine } from '../../runner/src/engines/engine.js';
 
-const NS = 'lakebench';
 const SILVER = 'lakehouse.silver.customer_interactions_enriched';
 const GOLD = 'lakehouse.gold.customer_executive_dashboard';
-const BUCKETS = { bronze: 'lakebench-bronze', silver: 'lakebench-silver', gold: 'lakebench-gold' };
-const labels = { 'app.kubernetes.io/instance': 'lakebench', 'app.kubernetes.io/part-of': 'lakebench' };
 
 let minio: MinioServer | undefined;
 let postgres: PostgresServer | undefined;
@@ -63,51 +60,13 @@ const metadataTable = (table: string, suffix: string) => table.replace(/\.([a-z_
 const snapshots = async (table: string) => Number((await sql(`SELECT count(*) FROM ${metadataTable(table, 'snapshots')}`))[0]![0]);
 const referencedFiles = async (table: string) => (await sql(`SELECT file_path FROM ${metadataTable(table, 'files')}`)).map((r) => String(r[0])).sort();
 
-async function objects(bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    keys.push(...(page.Contents ?? []).map((o) => `s3://${bucket}/${o.Key}`));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys.sort();
-}
-
+const objects = (bucket: string, prefix = '') => listObjects(s3, bucket, prefix);
 /** Objects under a table's data/ folder. */
-function dataObjects(table: string): Promise<string[]> {
-  const url = new URL(locations[table]!);
-  return objects(url.hostname, `${url.pathname.slice(1)}/data/`);
-}
+const dataObjects = (table: string) => tableObjects(s3, locations[table]!, 'data/');
 const orphanOf = (table: string) => `${locations[table]}/data/orphan-of-a-failed-write.parquet`;
-
-async function bucketExists(bucket: string): Promise<boolean> {
-  return s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
-    () => true,
-    (e: { $metadata?: { httpStatusCode?: number } }) => {
-      if (e.$metadata?.httpStatusCode === 404) return false;
-      throw e;
-    },
-  );
-}
-
-async function createDatagenJob(): Promise<void> {
-  await env!.admin.makeApiClient(BatchV1Api).createNamespacedJob({
-    namespace: NS,
-    body: {
-      metadata: { name: DATAGEN_JOB_NAME, labels },
-      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'datagen', image: 'ghcr.io/lakebench/lakebench-runner:0.1.0' }] } } },
-    },
-  });
-}
-const jobExists = () =>
-  env!.admin.makeApiClient(BatchV1Api).readNamespacedJob({ namespace: NS, name: DATAGEN_JOB_NAME }).then(
-    () => true,
-    () => false,
-  );
-
-const byStep = (steps: CleanupStep[]) => Object.fromEntries(steps.map((x) => [x.step, x]));
-const failedSteps = (steps: CleanupStep[]) => steps.filter((x) => !x.ok).map((x) => `${x.step}: ${x.detail}`);
+const bucketExists = (bucket: string) => bucketExistsIn(s3, bucket);
+const createDatagenJob = () => createJob(env!);
+const jobExists = () => datagenJobExists(env!);
 
 function writeConfig(name: string, queryEngineEndpoint: string): string {
   const file = path.join(tmp, `${name}.yaml`);

@@ -1,13 +1,13 @@
 // `lakebench cleanup`: stop the release's Spark jobs, Iceberg maintenance, DROP TABLEs, empty the
 // layer buckets (delete them only with --delete-buckets). Safe to re-run; exit 1 if a step failed
-// (test/engines/cleanup-trino.test.ts runs it against real Trino, MinIO and kube-apiserver).
+// (test/engines/cleanup-trino.test.ts and cleanup-spark-thrift.test.ts run it against real Trino and
+// the Spark Thrift server, MinIO and kube-apiserver).
 import type { Argv } from 'yargs';
 import { resolveConfig } from './context.js';
 import { KubeClient, loadKubeConfig } from '../platforms/kubernetes/client.js';
 import { clusterSettings } from '../platforms/kubernetes/manifests/cluster-settings.js';
 import { cleanup } from '../platforms/kubernetes/cleanup.js';
-import { TrinoEngine } from '../engines/trino-engine.js';
-import { trinoOptionsFromConfig } from '../engines/trino-options.js';
+import { openClusterQueryEngine } from '../engines/cluster-engine.js';
 
 type CleanupArgs = { config?: string; kubeconfig?: string; deleteBuckets?: boolean; json?: boolean };
 
@@ -24,14 +24,9 @@ export const cleanupCommand = {
     const config = resolveConfig({ config: args.config });
     const settings = clusterSettings(config);
     const client = new KubeClient(loadKubeConfig(args.kubeconfig), { namespace: settings.namespace });
-    // Iceberg maintenance and DROP TABLE are Trino SQL (ALTER TABLE … EXECUTE): another engine fails
-    // that step by name instead of being handed Trino statements.
-    const engine = async () => {
-      const type = config.cluster?.queryEngine?.type ?? 'trino';
-      if (type !== 'trino') throw new Error(`cleanup runs Iceberg maintenance and DROP TABLE through Trino; cluster.queryEngine.type is ${type}`);
-      return TrinoEngine.open(trinoOptionsFromConfig(config));
-    };
-    const steps = await cleanup(client, settings, engine, {
+    // The run's query engine (Trino or the Spark Thrift server); cleanup picks the statements by its
+    // dialect, and an engine it has none for fails the 'query engine' step by name.
+    const steps = await cleanup(client, settings, () => openClusterQueryEngine(config), {
       deleteBuckets: Boolean(args.deleteBuckets),
       log: (line) => !args.json && process.stderr.write(`${line}\n`),
     });

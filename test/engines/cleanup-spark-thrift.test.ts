@@ -1,0 +1,329 @@
+// `lakebench cleanup` end to end through the Spark Thrift server (PySpark 4.0.1, Iceberg 1.10.1's
+// Spark procedures) on the Iceberg REST catalog (warehouse in the silver layer bucket, as the
+// chart's Polaris), MinIO, and a real kube-apiserver with the chart's runner RBAC. The engine is
+// opened from a config whose queryEngine is spark-thrift, the way the CLI opens it. The silver and
+// gold tables are written through the Thrift server with several snapshots and files only old
+// snapshots reference; each table's data folder also gets two orphan files: one MinIO dates three
+// days back, one written now. Spark's remove_orphan_files refuses to look at files younger than
+// 24 h, so the test checks exactly that split: between maintenance and DROP one snapshot is left,
+// the old snapshots' files and the old orphan are gone, the fresh orphan is still there; DROP …
+// PURGE deletes every file of the table but that orphan; the bucket step removes it. Then the
+// re-runs, --delete-buckets, and a dead endpoint through the real CLI (exit 1).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMinio, type MinioServer } from '../harness/minio.js';
+import { startPostgres, type PostgresServer } from '../harness/engines/postgres.js';
+import { startIcebergRest, type IcebergRestServer } from '../harness/engines/iceberg-rest.js';
+import { sparkSubmitEnv } from '../harness/engines/spark.js';
+import { startSparkThrift, type SparkThriftServer } from '../harness/engines/spark-thrift.js';
+import { s3Client } from '../harness/engines/s3.js';
+import { freePort } from '../harness/ports.js';
+import { lakebench } from '../harness/cli.js';
+import { startRuntimeEnv, type Operator, type RuntimeEnv } from '../kubernetes/runtime-env.js';
+import { BUCKETS, NS, RELEASE_LABELS, bucketExists, byStep, createDatagenJob, datagenJobExists, failedSteps, listObjects, putObject, tableObjects } from './fixtures/cleanup-fixtures.js';
+import { cleanup, SPARK_ORPHAN_MIN_AGE_HOURS } from '../../runner/src/platforms/kubernetes/cleanup.js';
+import { clusterSettings, type ClusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
+import { DATAGEN_JOB_NAME } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
+import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
+import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
+import { openClusterQueryEngine } from '../../runner/src/engines/cluster-engine.js';
+import { SparkThriftEngine } from '../../runner/src/engines/spark-thrift-engine.js';
+import type { QueryEngine } from '../../runner/src/engines/engine.js';
+
+const SILVER = 'lakehouse.silver.customer_interactions_enriched';
+const GOLD = 'lakehouse.gold.customer_executive_dashboard';
+const TABLES = [SILVER, GOLD];
+const DAY_MS = 86_400_000;
+
+let minio: MinioServer | undefined;
+let postgres: PostgresServer | undefined;
+let rest: IcebergRestServer | undefined;
+let thrift: SparkThriftServer | undefined;
+let env: RuntimeEnv | undefined;
+let spark: QueryEngine | undefined;
+let s3: S3Client;
+let client: KubeClient;
+let kubeconfigPath: string;
+let op: Operator;
+let config: LakebenchConfig;
+let settings: ClusterSettings;
+let tmp: string;
+/** Each table's location (s3://…), recorded when it is created. */
+const locations: Record<string, string> = {};
+/** Each table's data files (orphans aside) right after it was written. */
+const writtenData: Record<string, string[]> = {};
+const saved = { ...process.env };
+
+async function sql(statement: string) {
+  const r = await spark!.execute(statement, { timeoutSeconds: 600 });
+  if (!r.ok) throw new Error(`${statement}: ${r.error.code}: ${r.error.message}`);
+  return r.rows;
+}
+
+// The test's session caches loaded tables (SparkCatalog's cache-enabled); cleanup commits through
+// its own session, so the test refreshes before it looks.
+const snapshots = async (table: string) => {
+  await sql(`REFRESH TABLE ${table}`);
+  return Number((await sql(`SELECT count(*) FROM ${table}.snapshots`))[0]![0]);
+};
+const referencedFiles = async (table: string) => {
+  await sql(`REFRESH TABLE ${table}`);
+  return (await sql(`SELECT file_path FROM ${table}.files`)).map((r) => String(r[0])).sort();
+};
+const dataObjects = (table: string) => tableObjects(s3, locations[table]!, 'data/');
+/** A file a failed write left behind three days ago, and one it left just now. */
+const staleOrphan = (table: string) => `${locations[table]}/data/orphan-of-a-failed-write-days-ago.parquet`;
+const freshOrphan = (table: string) => `${locations[table]}/data/orphan-of-a-failed-write-just-now.parquet`;
+const sorted = (xs: string[]) => [...xs].sort();
+
+function writeConfig(name: string, endpoint: string): string {
+  const file = path.join(tmp, `${name}.yaml`);
+  writeFileSync(file, stringify({ cluster: { namespace: NS, storage: { endpoint: minio!.endpoint }, catalog: { type: 'polaris', uri: rest!.uri }, queryEngine: { type: 'spark-thrift', endpoint } } }));
+  return file;
+}
+const cliEnv = () => ({ AWS_ACCESS_KEY_ID: minio!.accessKey, AWS_SECRET_ACCESS_KEY: minio!.secretKey, AWS_REGION: minio!.region });
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-cleanup-spark-'));
+  // The control plane starts beside the servers; the Thrift server needs the REST catalog first.
+  const kube = startRuntimeEnv().then((e) => (env = e));
+  [minio, postgres] = await Promise.all([startMinio(), startPostgres()]);
+  // Cleanup's S3 client takes the default credential chain, as in the runner pod.
+  Object.assign(process.env, cliEnv());
+  rest = await startIcebergRest({ s3: minio, postgres, bucket: BUCKETS.silver });
+  thrift = await startSparkThrift(sparkSubmitEnv({ s3: minio, restCatalogUri: rest.uri }));
+  await kube;
+  s3 = s3Client(minio);
+  for (const b of [BUCKETS.bronze, BUCKETS.gold]) await s3.send(new CreateBucketCommand({ Bucket: b }));
+  for (let i = 0; i < 3; i++) await s3.send(new PutObjectCommand({ Bucket: BUCKETS.bronze, Key: `customer/interactions/part-${i}.parquet`, Body: 'bronze' }));
+
+  config = configSchema.parse({ cluster: { namespace: NS, storage: { endpoint: minio.endpoint }, catalog: { type: 'polaris', uri: rest.uri }, queryEngine: { type: 'spark-thrift', endpoint: thrift.endpoint } } });
+  settings = clusterSettings(config);
+  spark = await openClusterQueryEngine(config);
+  expect(spark).toBeInstanceOf(SparkThriftEngine);
+  expect(spark.dialect).toBe('spark');
+  expect(spark.tables).toEqual({ silver: SILVER, gold: GOLD });
+
+  // Silver: three INSERTs, then rewrite_data_files (all files into one): 4 snapshots, and data files
+  // only the older snapshots reference. Gold: two INSERTs: 2 snapshots.
+  await sql('CREATE NAMESPACE lakehouse.silver');
+  await sql('CREATE NAMESPACE lakehouse.gold');
+  await sql(`CREATE TABLE ${SILVER} (interaction_id BIGINT, customer_id BIGINT, amount DECIMAL(12, 2)) USING iceberg`);
+  for (const from of [1, 2001, 3001]) await sql(`INSERT INTO ${SILVER} SELECT id, id % 50, CAST(id AS DECIMAL(12, 2)) FROM range(${from}, ${from + 1000})`);
+  await sql(`CALL lakehouse.system.rewrite_data_files(table => 'silver.customer_interactions_enriched', options => map('rewrite-all', 'true'))`);
+  await sql(`CREATE TABLE ${GOLD} (customer_id BIGINT, revenue DECIMAL(22, 2)) USING iceberg`);
+  await sql(`INSERT INTO ${GOLD} SELECT customer_id, sum(amount) FROM ${SILVER} WHERE customer_id < 25 GROUP BY customer_id`);
+  await sql(`INSERT INTO ${GOLD} SELECT customer_id, sum(amount) FROM ${SILVER} WHERE customer_id >= 25 GROUP BY customer_id`);
+  for (const t of TABLES) {
+    const ddl = String((await sql(`SHOW CREATE TABLE ${t}`))[0]![0]);
+    locations[t] = /LOCATION '(s3:\/\/[^']+)'/.exec(ddl)![1]!;
+    writtenData[t] = await dataObjects(t);
+    await putObject(s3, staleOrphan(t), 'PAR1 orphan', { lastModified: new Date(Date.now() - 3 * DAY_MS) });
+    await putObject(s3, freshOrphan(t), 'PAR1 orphan');
+  }
+  expect(locations[SILVER]).toMatch(/^s3:\/\/lakebench-silver\/warehouse\/silver\//);
+  expect(await snapshots(SILVER)).toBe(4);
+  expect(await snapshots(GOLD)).toBe(2);
+  // Silver holds files only expired snapshots will reference; gold's are all current.
+  expect(writtenData[SILVER]!.length).toBeGreaterThan((await referencedFiles(SILVER)).length);
+  expect(writtenData[GOLD]).toEqual(await referencedFiles(GOLD));
+  // MinIO kept the date it was given: what remove_orphan_files compares with older_than.
+  const stale = new URL(staleOrphan(SILVER));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: stale.hostname, Key: stale.pathname.slice(1) }));
+  expect(Date.now() - head.LastModified!.getTime()).toBeGreaterThan(2 * DAY_MS);
+
+  ({ client, kubeconfigPath, op } = await env!.namespace(NS));
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await spark?.close();
+  s3?.destroy();
+  await env?.stop();
+  await thrift?.stop();
+  await rest?.stop();
+  await postgres?.stop();
+  await minio?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 procedures), Iceberg REST, MinIO and kube-apiserver', () => {
+  it('with the Thrift server unreachable: the CLI exits 1 naming the endpoint, cleans Kubernetes and bronze, and keeps the bucket the tables live in', async () => {
+    await op.createApp('lakebench-silver-build', RELEASE_LABELS);
+    await op.createApp('someone-else');
+    await createDatagenJob(env!);
+    const dead = `127.0.0.1:${await freePort()}`;
+    const r = await lakebench(['cleanup', '--config', writeConfig('dead-engine', dead), '--kubeconfig', kubeconfigPath, '--json'], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(1);
+    const steps = byStep(JSON.parse(r.stdout));
+    expect(steps['query engine']).toMatchObject({ ok: false });
+    expect(steps['query engine']!.detail).toContain(dead);
+    expect(Object.keys(steps).filter((k) => k.startsWith('maintenance') || k.startsWith('drop'))).toEqual([]);
+    expect(steps['spark applications']).toMatchObject({ ok: true, detail: 'deleted lakebench-silver-build' });
+    expect(steps['datagen job']).toMatchObject({ ok: true, detail: `deleted ${DATAGEN_JOB_NAME}` });
+    expect(steps['empty lakebench-bronze']).toMatchObject({ ok: true, detail: '3 objects deleted' });
+    expect(steps['empty lakebench-gold']).toMatchObject({ ok: true, detail: '0 objects deleted' });
+    expect(steps['empty lakebench-silver']).toMatchObject({ ok: false });
+    expect(steps['empty lakebench-silver']!.detail).toMatch(/^kept: it holds Iceberg table metadata \(s3:\/\/lakebench-silver\/warehouse\/.+\.metadata\.json\)/);
+
+    expect(await op.appExists('lakebench-silver-build')).toBe(false);
+    expect(await op.appExists('someone-else')).toBe(true);
+    expect(await datagenJobExists(env!)).toBe(false);
+    expect(await listObjects(s3, BUCKETS.bronze)).toEqual([]);
+    // The tables are untouched, orphans included.
+    expect(await snapshots(SILVER)).toBe(4);
+    expect(await snapshots(GOLD)).toBe(2);
+    for (const t of TABLES) expect(await dataObjects(t)).toEqual(sorted([...writtenData[t]!, staleOrphan(t), freshOrphan(t)]));
+  });
+
+  it('with spark-thrift: every step ok; before each DROP one snapshot and only its files (and the fresh orphan) are left; PURGE deletes the rest; then tables, jobs and bucket contents are gone', async () => {
+    await op.createApp('lakebench-gold-finalize', RELEASE_LABELS);
+    await createDatagenJob(env!);
+    const statements: string[] = [];
+    type TableState = { snapshots: number; referenced: string[]; data: string[] };
+    const beforeDrop: Record<string, TableState> = {};
+    const afterDrop: Record<string, string[]> = {};
+    // The engine cleanup gets is the real SparkThriftEngine, opened from the config as the CLI does;
+    // the wrapper records the statements and, around a DROP, the table's state (through the test's
+    // own session).
+    const observed = async (): Promise<QueryEngine> => {
+      const inner = await openClusterQueryEngine(config);
+      return {
+        type: inner.type,
+        dialect: inner.dialect,
+        tables: inner.tables,
+        version: () => inner.version(),
+        flush: () => inner.flush(),
+        close: () => inner.close(),
+        async execute(statement, options) {
+          statements.push(statement);
+          const drop = /^DROP TABLE IF EXISTS (\S+) PURGE$/.exec(statement)?.[1];
+          if (drop && !beforeDrop[drop]) beforeDrop[drop] = { snapshots: await snapshots(drop), referenced: await referencedFiles(drop), data: await dataObjects(drop) };
+          const r = await inner.execute(statement, options);
+          if (drop && !afterDrop[drop]) afterDrop[drop] = await tableObjects(s3, locations[drop]!, '');
+          return r;
+        },
+      };
+    };
+    const log: string[] = [];
+    const started = Date.now();
+    const steps = await cleanup(client, settings, observed, { deleteBuckets: false, log: (l) => log.push(l) });
+    const ended = Date.now();
+    expect(failedSteps(steps)).toEqual([]);
+    const s = byStep(steps);
+    expect(steps.map((x) => x.step)).toEqual([
+      'spark applications',
+      'datagen job',
+      'query engine',
+      `maintenance ${GOLD}`,
+      `maintenance ${SILVER}`,
+      `drop ${GOLD}`,
+      `drop ${SILVER}`,
+      'empty lakebench-bronze',
+      'empty lakebench-silver',
+      'empty lakebench-gold',
+    ]);
+    expect(log).toHaveLength(steps.length);
+    expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
+    expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
+    expect(s['query engine']!.detail).toBe('spark-thrift 4.0.1');
+    expect(s[`drop ${GOLD}`]!.detail).toBe('dropped');
+    expect(s[`drop ${SILVER}`]!.detail).toBe('dropped');
+    expect(s['empty lakebench-bronze']!.detail).toBe('0 objects deleted');
+
+    // The statements the Thrift server ran, in the seed's order: maintenance of both tables, then the DROPs.
+    const calls = statements.filter((x) => /^(CALL|DROP)/.test(x));
+    const TS = /TIMESTAMP '([^']+)'/;
+    expect(calls.map((c) => c.replace(TS, "TIMESTAMP '…'"))).toEqual([
+      ...[GOLD, SILVER].flatMap((t) => {
+        const name = t.replace(/^lakehouse\./, '');
+        return [
+          `CALL lakehouse.system.expire_snapshots(table => '${name}', older_than => TIMESTAMP '…', retain_last => 1)`,
+          `CALL lakehouse.system.remove_orphan_files(table => '${name}', older_than => TIMESTAMP '…', prefix_listing => true)`,
+        ];
+      }),
+      `DROP TABLE IF EXISTS ${GOLD} PURGE`,
+      `DROP TABLE IF EXISTS ${SILVER} PURGE`,
+    ]);
+    // expire_snapshots: older_than is the time of the call (UTC, with its zone); remove_orphan_files: 25 h before it.
+    for (const c of calls.filter((x) => x.startsWith('CALL'))) {
+      const literal = TS.exec(c)![1]!;
+      expect(literal).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      const shift = c.includes('remove_orphan_files') ? SPARK_ORPHAN_MIN_AGE_HOURS * 3_600_000 : 0;
+      expect(Date.parse(literal) + shift).toBeGreaterThanOrEqual(started);
+      expect(Date.parse(literal) + shift).toBeLessThanOrEqual(ended);
+    }
+
+    for (const t of TABLES) {
+      const state = beforeDrop[t]!;
+      // expire_snapshots left one snapshot and deleted the files only the expired ones referenced.
+      expect(state.snapshots, t).toBe(1);
+      expect(state.referenced.length, t).toBeGreaterThan(0);
+      const expired = writtenData[t]!.filter((f) => !state.referenced.includes(f));
+      // remove_orphan_files deleted the orphan older than 25 h; the one written just now is left,
+      // as Spark's procedure refuses a shorter older_than.
+      expect(state.data, t).toEqual(sorted([...state.referenced, freshOrphan(t)]));
+      expect(s[`maintenance ${t}`]!.detail, t).toBe(
+        `expire_snapshots done (${expired.length} data files deleted), remove_orphan_files done (orphan files older than 25 h removed: 1; younger ones go with the bucket), snapshots ${t === SILVER ? 4 : 2} -> 1`,
+      );
+      // DROP … PURGE deleted every file the table's metadata reaches, metadata included: only the
+      // fresh orphan is left under the table's location, for the bucket step.
+      expect(afterDrop[t], t).toEqual([freshOrphan(t)]);
+    }
+
+    // A new session (the test's own still caches the tables it loaded) finds neither table.
+    const fresh = await openClusterQueryEngine(config);
+    try {
+      for (const t of TABLES) {
+        const r = await fresh.execute(`SELECT * FROM ${t}`, { timeoutSeconds: 60 });
+        expect(r.ok ? 'ok' : r.error.message, t).toContain('[TABLE_OR_VIEW_NOT_FOUND]');
+      }
+    } finally {
+      await fresh.close();
+    }
+    for (const b of Object.values(BUCKETS)) {
+      expect(await bucketExists(s3, b), b).toBe(true);
+      expect(await listObjects(s3, b), b).toEqual([]);
+    }
+    expect(await op.appExists('lakebench-gold-finalize')).toBe(false);
+    expect(await op.appExists('someone-else')).toBe(true);
+    expect(await datagenJobExists(env!)).toBe(false);
+  });
+
+  it('a second run finds nothing left and reports every step ok', async () => {
+    const steps = await cleanup(client, settings, () => openClusterQueryEngine(config), { deleteBuckets: false, log: () => {} });
+    expect(failedSteps(steps)).toEqual([]);
+    const s = byStep(steps);
+    expect(s['spark applications']!.detail).toBe('none');
+    expect(s['datagen job']!.detail).toBe('none');
+    for (const t of TABLES) {
+      expect(s[`maintenance ${t}`]!.detail).toBe('skipped (table absent)');
+      expect(s[`drop ${t}`]!.detail).toBe('absent');
+    }
+    for (const b of Object.values(BUCKETS)) expect(s[`empty ${b}`]!.detail).toBe('0 objects deleted');
+  });
+
+  it('--delete-buckets deletes the buckets, and running it again through the CLI still exits 0', async () => {
+    const steps = await cleanup(client, settings, () => openClusterQueryEngine(config), { deleteBuckets: true, log: () => {} });
+    expect(failedSteps(steps)).toEqual([]);
+    for (const b of Object.values(BUCKETS)) {
+      expect(byStep(steps)[`delete ${b}`]!.detail).toBe('deleted');
+      expect(await bucketExists(s3, b), b).toBe(false);
+    }
+
+    const r = await lakebench(['cleanup', '--config', writeConfig('live-engine', thrift!.endpoint), '--kubeconfig', kubeconfigPath, '--delete-buckets'], { env: cliEnv() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('cleanup complete\n');
+    expect(r.stderr).toContain('query engine: spark-thrift 4.0.1');
+    expect(r.stderr).toContain(`maintenance ${SILVER}: skipped (table absent)`);
+    expect(r.stderr).toContain(`drop ${GOLD}: absent`);
+    for (const b of Object.values(BUCKETS)) {
+      expect(r.stderr).toContain(`empty ${b}: no such bucket`);
+      expect(r.stderr).toContain(`delete ${b}: already gone`);
+    }
+  });
+});
