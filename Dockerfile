@@ -29,7 +29,7 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY bin/ ./bin/
 COPY runner/ ./runner/
 COPY spark-scripts/*.py ./spark-scripts/
-RUN ln -s /opt/lakebench/bin/lakebench.js /usr/local/bin/lakebench
+RUN ln -s /opt/lakebench/bin/lakebench.cjs /usr/local/bin/lakebench
 ENV NODE_ENV=production \
     LAKEBENCH_IMAGE=ghcr.io/lakebench/lakebench-runner:${VERSION}
 USER 10001:10001

@@ -14,7 +14,7 @@ export type CliProcess = {
 /** Starts the CLI and returns at once, for tests that signal the process while it runs. */
 export function startLakebench(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliProcess {
   // The image's entrypoint: one node process, so a signal sent to `child` reaches the CLI itself.
-  const launcher = path.join(repoRoot, 'bin', 'lakebench.js');
+  const launcher = path.join(repoRoot, 'bin', 'lakebench.cjs');
   const child = spawn(process.execPath, [launcher, ...args], { cwd: options.cwd ?? repoRoot, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -43,7 +43,7 @@ beforeAll(() => {
   execFileSync('chmod', ['-R', 'a+rX', tmp]);
   chmodSync(tmp, 0o755);
   mkdirSync(binDir);
-  symlinkSync(path.join(app, 'bin', 'lakebench.js'), path.join(binDir, 'lakebench'));
+  symlinkSync(path.join(app, 'bin', 'lakebench.cjs'), path.join(binDir, 'lakebench'));
 }, 900_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,4 +1,4 @@
-// The runner as a real OS process (bin/lakebench.js, the image's entrypoint) against the real
+// The runner as a real OS process (bin/lakebench.cjs, the image's entrypoint) against the real
 // kube-apiserver, MinIO for the bronze and results buckets, and the chart's runner RBAC.
 // 1. Node loss: runner A is SIGKILLed while its first SparkApplication runs — nothing of it can clean
 //    up. Its Lease expires (the test ages renewTime, as time would), runner B takes the Lease, marks

@@ -22,7 +22,8 @@ export type QueryRun = {
 
 export type PowerRun = { queries: QueryRun[]; flushed: string[]; notFlushed: string[]; warmup: boolean };
 
-export type BenchmarkProgress = (event: { query: string; iteration: number; outcome: QueryOutcome }) => void;
+/** One finished timed execution; `stream` (0-based) is set for the executions of a throughput stream. */
+export type BenchmarkProgress = (event: { query: string; iteration: number; stream?: number; outcome: QueryOutcome }) => void;
 
 export async function powerRun(engine: QueryEngine, options: PowerRunOptions, onProgress?: BenchmarkProgress): Promise<PowerRun> {
   const sqlOf = (q: QueryDef) => adapt(q.sql, engine.dialect, engine.tables);
@@ -50,7 +51,8 @@ export async function powerRun(engine: QueryEngine, options: PowerRunOptions, on
   return { queries: QUERIES.map((q) => summarise(q, samples.get(q.id)!)), flushed: [...flushed], notFlushed: [...notFlushed], warmup };
 }
 
-function summarise(def: QueryDef, outcomes: QueryOutcome[]): QueryRun {
+/** One query's executions (iterations, or streams) as its result: success only if all succeeded with the same answer. */
+export function summarise(def: QueryDef, outcomes: QueryOutcome[]): QueryRun {
   const seconds = outcomes.map((o) => o.elapsedSeconds);
   const prints = outcomes.map((o) => (o.ok ? fingerprint(o.columns, o.rows) : null));
   const firstFailure = outcomes.find((o): o is Extract<QueryOutcome, { ok: false }> => !o.ok);

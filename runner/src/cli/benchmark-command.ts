@@ -8,30 +8,37 @@ import { ConsoleProgress } from './console-progress.js';
 import { scorecardText, jsonSummary } from './scorecard.js';
 import { runBatch } from '../pipeline/run-batch.js';
 import { validateConfig } from '../config/load.js';
+import { checkBenchmarkConfig } from '../benchmark/run-benchmark.js';
 
-type BenchArgs = CommonArgs & ClusterArgs & { iterations?: number; cache?: 'hot' | 'cold'; queryTimeout?: number };
+type BenchArgs = CommonArgs & ClusterArgs & { mode?: 'power' | 'throughput' | 'composite'; streams?: number; iterations?: number; cache?: 'hot' | 'cold'; queryTimeout?: number };
 
 export const benchmarkCommand = {
   command: 'benchmark',
-  describe: 'Run the 8-query benchmark (power mode) on existing silver and gold tables',
+  describe: 'Run the 8-query benchmark (power, throughput or composite) on existing silver and gold tables',
   builder: (y: Argv) =>
     clusterOptions(commonOptions(y))
+      .option('mode', { choices: ['power', 'throughput', 'composite'] as const, describe: 'power: one stream; throughput: concurrent streams in seeded orders; composite: both, √(power × throughput) [default: config or power]' })
+      .option('streams', { type: 'number', describe: 'concurrent streams of throughput and composite mode, 1–64 [default: config or 4]' })
       .option('iterations', { type: 'number', describe: 'timed passes over the 8 queries; the median counts [default: config or 1]' })
       .option('cache', { choices: ['hot', 'cold'] as const, describe: 'hot: one untimed warm-up pass; cold: flush before every execution [default: config or hot]' })
       .option('query-timeout', { type: 'number', describe: 'per-query timeout in seconds [default: config or 300]' })
-      .example('$0 benchmark --iterations 5 --cache cold', 'five cold power runs'),
+      .example('$0 benchmark --iterations 5 --cache cold', 'five cold power runs')
+      .example('$0 benchmark --mode throughput --streams 8', 'eight concurrent streams'),
   handler: async (args: BenchArgs) => {
     const base = resolveConfig(args);
     const config = {
       ...base,
       benchmark: {
         ...base.benchmark,
+        ...(args.mode ? { mode: args.mode } : {}),
+        ...(args.streams !== undefined ? { streams: args.streams } : {}),
         ...(args.iterations !== undefined ? { iterations: args.iterations } : {}),
         ...(args.cache ? { cache: args.cache } : {}),
         ...(args.queryTimeout !== undefined ? { timeoutSeconds: args.queryTimeout } : {}),
       },
     };
     const checked = validateConfig(config, 'flags');
+    checkBenchmarkConfig(checked);
     const progress = new ConsoleProgress();
     const session = openPlatform(checked, args, checked.benchmark.timeoutSeconds, (line) => progress.line(line));
     await session.checkTables();

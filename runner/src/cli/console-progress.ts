@@ -33,8 +33,9 @@ export class ConsoleProgress implements Progress {
     };
   }
 
-  query(e: { query: string; iteration: number; outcome: { ok: boolean; elapsedSeconds: number } & ({ ok: true; rows: unknown[] } | { ok: false; error: { message: string } }) }): void {
+  /** One line per timed execution; a throughput stream's carry its stream index (`Q3 #1 stream 2`). */
+  query(e: { query: string; iteration: number; stream?: number; outcome: { ok: boolean; elapsedSeconds: number } & ({ ok: true; rows: unknown[] } | { ok: false; error: { message: string } }) }): void {
     const o = e.outcome;
-    this.line(`  ${e.query} #${e.iteration}: ${o.ok ? `${o.rows.length} rows` : `FAILED ${o.error.message.split('\n')[0]}`} in ${o.elapsedSeconds.toFixed(3)} s`);
+    this.line(`  ${e.query} #${e.iteration}${e.stream !== undefined ? ` stream ${e.stream}` : ''}: ${o.ok ? `${o.rows.length} rows` : `FAILED ${o.error.message.split('\n')[0]}`} in ${o.elapsedSeconds.toFixed(3)} s`);
   }
 }

@@ -1,4 +1,5 @@
 // `lakebench run`: the whole pipeline and the benchmark (or one stage with --stage).
+import { checkBenchmarkConfig } from '../benchmark/run-benchmark.js';
 import type { Argv } from 'yargs';
 import path from 'node:path';
 import { resolveConfig, resultStores, type CommonArgs } from './context.js';
@@ -25,6 +26,8 @@ export const runCommand = {
       .example('$0 run --config lakebench.yaml --stage silver-build', 'rebuild silver only'),
   handler: async (args: RunArgs) => {
     const config = resolveConfig(args);
+    // A benchmark setting the run would only refuse hours later, after the pipeline, is refused now.
+    checkBenchmarkConfig(config);
     const progress = new ConsoleProgress(process.stderr);
     const timeoutSeconds = args.timeout ?? config.pipeline.timeoutSeconds ?? defaultStageTimeoutSeconds(config.scale);
     const session = openPlatform(config, args, timeoutSeconds, (line) => progress.line(line));

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { QueryEngine, QueryOutcome, FlushReport } from './engine.js';
 import { clipError } from './engine.js';
-import { openDuckDb, closeDuckDb, queryCells, duckdbVersion, sqlString, type DuckSession } from './duckdb-session.js';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { openDuckDb, closeDuckDb, connectDuckDb, queryCells, duckdbVersion, sqlString, type DuckSession } from './duckdb-session.js';
 
 export const silverGlob = (warehouse: string) => path.join(warehouse, 'silver', 'customer_interactions_enriched', '**', '*.parquet');
 export const goldGlob = (warehouse: string) => path.join(warehouse, 'gold', 'customer_executive_dashboard', '*.parquet');
@@ -48,28 +49,8 @@ export class DuckDbEngine implements QueryEngine {
     return duckdbVersion();
   }
 
-  async execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
-    const start = performance.now();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.session.connection.interrupt();
-    }, options.timeoutSeconds * 1000);
-    try {
-      const { columns, rows } = await queryCells(this.session.connection, sql);
-      const elapsedSeconds = (performance.now() - start) / 1000;
-      return { ok: true, columns, rows, elapsedSeconds, engineStats: null };
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return {
-        ok: false,
-        timedOut,
-        elapsedSeconds: timedOut ? options.timeoutSeconds : (performance.now() - start) / 1000,
-        error: { code: timedOut ? 'TIMEOUT' : (/^(\w+ Error):/.exec(message)?.[1] ?? 'DUCKDB_ERROR'), message: clipError(message) },
-      };
-    } finally {
-      clearTimeout(timer);
-    }
+  execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
+    return executeOn(this.session.connection, sql, options);
   }
 
   /** Closing the database drops its buffer pool and its Parquet metadata and object caches. */
@@ -80,7 +61,76 @@ export class DuckDbEngine implements QueryEngine {
     return { flushed: ['duckdb database instance reopened: buffer pool, Parquet metadata and object caches'], notFlushed: ['OS page cache'] };
   }
 
+  /** A connection of its own on the same database instance (one connection runs one statement at a time). */
+  async openStream(): Promise<QueryEngine> {
+    return DuckDbStream.open(this.session.instance);
+  }
+
   async close(): Promise<void> {
     closeDuckDb(this.session);
+  }
+}
+
+/** Runs one statement on a connection, timed from submission to the last row; a timeout interrupts it. */
+async function executeOn(connection: DuckDBConnection, sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
+  const start = performance.now();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    connection.interrupt();
+  }, options.timeoutSeconds * 1000);
+  try {
+    const { columns, rows } = await queryCells(connection, sql);
+    const elapsedSeconds = (performance.now() - start) / 1000;
+    return { ok: true, columns, rows, elapsedSeconds, engineStats: null };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      timedOut,
+      elapsedSeconds: timedOut ? options.timeoutSeconds : (performance.now() - start) / 1000,
+      error: { code: timedOut ? 'TIMEOUT' : (/^(\w+ Error):/.exec(message)?.[1] ?? 'DUCKDB_ERROR'), message: clipError(message) },
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One throughput stream: its own connection on the engine's database instance, so streams run
+ * concurrently over the same views and caches. It cannot flush: reopening the shared instance would
+ * pull it from under the other streams.
+ */
+class DuckDbStream implements QueryEngine {
+  readonly type = 'duckdb' as const;
+  readonly dialect = 'duckdb' as const;
+  readonly tables = DUCKDB_TABLES;
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDbStream> {
+    return new DuckDbStream(instance, await connectDuckDb(instance));
+  }
+
+  async version(): Promise<string> {
+    return duckdbVersion();
+  }
+
+  execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
+    return executeOn(this.connection, sql, options);
+  }
+
+  async flush(): Promise<FlushReport> {
+    return { flushed: [], notFlushed: ['a stream shares the database instance with the other streams; only the engine itself can reopen it'] };
+  }
+
+  openStream(): Promise<QueryEngine> {
+    return DuckDbStream.open(this.instance);
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
   }
 }

@@ -19,12 +19,21 @@ export async function openDuckDb(options: { threads?: number; memoryLimit?: stri
   if (options.threads) config.threads = String(options.threads);
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   const instance = await DuckDBInstance.create(':memory:', config);
-  const connection = await instance.connect();
-  await connection.run('LOAD icu');
-  await connection.run("SET TimeZone = 'UTC'");
+  const connection = await connectDuckDb(instance);
   // Keeps Parquet footers between statements; a cold run reopens the database to drop them.
   await connection.run('SET parquet_metadata_cache = true');
   return { instance, connection };
+}
+
+/**
+ * Another connection to an open database, set up like the first one (ICU, UTC). Connections of one
+ * instance share its catalog (views), buffer pool and caches, and run their statements concurrently.
+ */
+export async function connectDuckDb(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const connection = await instance.connect();
+  await connection.run('LOAD icu');
+  await connection.run("SET TimeZone = 'UTC'");
+  return connection;
 }
 
 export function closeDuckDb(session: DuckSession): void {

@@ -33,6 +33,15 @@ export interface QueryEngine {
   execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome>;
   /** Drops what the engine can drop from a client before a cold execution (benchmark.md §8). */
   flush(): Promise<FlushReport>;
+  /**
+   * A session of its own for one concurrent throughput stream (benchmark.md §7), set up before
+   * timing starts and closed by the caller: DuckDB a new connection on the same database instance,
+   * Trino a client of its own (HTTP; statements run concurrently), Spark Thrift a HiveServer2
+   * session on a connection of its own. The stream shares the engine's data and caches. Optional
+   * only so wrappers and test doubles of the other commands need not provide it; all three engines do,
+   * and throughput mode refuses an engine without it.
+   */
+  openStream?(): Promise<QueryEngine>;
   close(): Promise<void>;
 }
 

@@ -79,6 +79,7 @@ export class SparkThriftEngine implements QueryEngine {
     private readonly client: HiveClient,
     private readonly session: Session,
     catalog: string,
+    private readonly input: SparkThriftOptionsInput,
   ) {
     this.tables = { silver: `${catalog}.silver.customer_interactions_enriched`, gold: `${catalog}.gold.customer_executive_dashboard` };
   }
@@ -89,7 +90,7 @@ export class SparkThriftEngine implements QueryEngine {
     const client = new HiveClient(thrift.TCLIService, thrift.TCLIService_types);
     await client.connect({ host: o.host, port: o.port }, new connections.TcpConnection(), new auth.PlainTcpAuthentication({ username: o.user, password: o.password }));
     const session = await client.openSession({ client_protocol: thrift.TCLIService_types.TProtocolVersion.HIVE_CLI_SERVICE_PROTOCOL_V10 });
-    const engine = new SparkThriftEngine(client, session, o.catalog);
+    const engine = new SparkThriftEngine(client, session, o.catalog, input);
     const tz = await engine.execute('SET spark.sql.session.timeZone=UTC', { timeoutSeconds: 60 });
     if (!tz.ok) throw new Error(`cannot set the Spark session time zone: ${tz.error.code}: ${tz.error.message}`);
     return engine;
@@ -151,6 +152,13 @@ export class SparkThriftEngine implements QueryEngine {
       else notFlushed.unshift(`${sql}: ${r.error.code}: ${r.error.message}`);
     }
     return { flushed, notFlushed };
+  }
+
+  /** A HiveServer2 session on a connection of its own: one session runs one statement at a time. */
+  async openStream(): Promise<SparkThriftEngine> {
+    const stream = await SparkThriftEngine.open(this.input);
+    stream.sparkVersion = this.sparkVersion;
+    return stream;
   }
 
   async close(): Promise<void> {

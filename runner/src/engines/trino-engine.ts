@@ -174,6 +174,14 @@ export class TrinoEngine implements QueryEngine {
     return { flushed: [], notFlushed: [`${cache}: ${r.error.code}: ${r.error.message}`, ...NOT_FLUSHABLE] };
   }
 
+  /** A client of its own (the protocol is HTTP; the coordinator runs the streams' statements concurrently). */
+  async openStream(): Promise<TrinoEngine> {
+    const stream = new TrinoEngine(this.options);
+    stream.serverVersion = this.serverVersion;
+    await stream.version();
+    return stream;
+  }
+
   /** The client holds no connection between requests; nothing to release. */
   async close(): Promise<void> {}
 }

@@ -117,7 +117,22 @@ export const benchmarkSchema = z.object({
   total_seconds: z.number(),
   snapshots: z.record(z.string(), z.unknown()).nullable(),
   queries: z.array(queryResultSchema),
-  streams_results: z.array(z.object({ stream_id: z.number().int(), order: z.array(z.string()), wall_seconds: z.number(), successes: z.number().int(), queries: z.array(queryResultSchema) })),
+  /** Throughput streams (benchmark.md §7), every iteration's; offsets in seconds from the moment that iteration's streams were released. */
+  streams_results: z.array(z.object({
+    stream_id: z.number().int(),
+    iteration: z.number().int(),
+    order: z.array(z.string()),
+    start_offset_seconds: z.number(),
+    finish_offset_seconds: z.number(),
+    wall_seconds: z.number(),
+    successes: z.number().int(),
+    /** One per execution, in the stream's order, each with its samples_seconds = [elapsed]. */
+    queries: z.array(queryResultSchema),
+    /** Start and finish of each execution, in the stream's order. */
+    executions: z.array(z.object({ id: z.string(), start_offset_seconds: z.number(), finish_offset_seconds: z.number(), success: z.boolean() })),
+  })),
+  /** Per throughput iteration: wall seconds (first start to last finish), successful executions and QpH; the median QpH is throughput_qph. */
+  throughput_iterations: z.array(z.object({ iteration: z.number().int(), wall_seconds: z.number(), executions: z.number().int(), successes: z.number().int(), qph: z.number() })).default([]),
   answer_checks: z.object({ passed: z.number().int(), failed: z.number().int(), skipped: z.number().int() }),
 });
 export type BenchmarkBlock = z.infer<typeof benchmarkSchema>;

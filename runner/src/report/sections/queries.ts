@@ -64,18 +64,29 @@ export function queriesView(doc: Metrics) {
   });
   const streams = b.streams_results.map((s) => ({
     id: s.stream_id,
+    iteration: s.iteration,
     order: s.order.join(' → '),
+    span: `${fmtNumber(s.start_offset_seconds, 3)} – ${fmtNumber(s.finish_offset_seconds, 3)} s`,
     wall: fmtSeconds(s.wall_seconds),
     successes: `${s.successes} / ${s.queries.length}`,
+    allOk: s.successes === s.queries.length,
+    failed: s.queries.filter((q) => !q.success).map((q) => `${q.id}: ${q.error?.code ?? 'failed'}`).join(', '),
+  }));
+  const throughputIterations = (b.throughput_iterations ?? []).map((t) => ({
+    iteration: t.iteration,
+    wall: fmtSeconds(t.wall_seconds),
+    successes: `${t.successes} / ${t.executions}`,
+    qph: fmtInt(t.qph),
   }));
   return {
     chart,
     rows,
     byClass,
     streams,
+    throughputIterations,
     summary: {
       engine: `${b.engine.type} ${b.engine.version}`,
-      mode: b.mode,
+      mode: b.mode === 'power' ? b.mode : `${b.mode}, ${b.streams} concurrent streams`,
       iterations: b.iterations,
       cache: `${b.cache.mode}${b.cache.warmup ? ', with warm-up' : ''}`,
       flushed: b.cache.flushed.join(', ') || 'nothing',
