@@ -80,6 +80,23 @@ afterAll(async () => {
   if (output) rmSync(output, { recursive: true, force: true });
 });
 
+/** A 2-stream throughput benchmark: every execution succeeds and the streams really overlap in time. */
+async function expectConcurrentStreams(engine: QueryEngine): Promise<void> {
+  const config = validateConfig({ scale: 0.01, benchmark: { mode: 'throughput', streams: 2, timeoutSeconds: 300 } }, 'test');
+  const manifest = await readManifest(path.join(output!, 'warehouse', 'bronze'));
+  if (!manifest) throw new Error('the embedded run left no manifest');
+  const { block } = await runBenchmark(engine, config, manifest);
+  const [a, b] = block.streams_results;
+  expect(block.streams_results).toHaveLength(2);
+  for (const st of block.streams_results) expect(st.successes, JSON.stringify(st.queries.filter((q) => !q.success).map((q) => q.error))).toBe(8);
+  expect(a!.order).not.toEqual(b!.order);
+  // Each stream started before the other finished: the engine ran them side by side.
+  expect(a!.start_offset_seconds).toBeLessThan(b!.finish_offset_seconds);
+  expect(b!.start_offset_seconds).toBeLessThan(a!.finish_offset_seconds);
+  const wall = Math.max(a!.finish_offset_seconds, b!.finish_offset_seconds) - Math.min(a!.start_offset_seconds, b!.start_offset_seconds);
+  expect(block.throughput_qph).toBeCloseTo((16 / wall) * 3600, 0);
+}
+
 describe('Trino engine on real Trino', () => {
 
   it('(b) gives every query the DuckDB fingerprint on the same data, from Iceberg tables', () => {
@@ -116,6 +133,10 @@ describe('Trino engine on real Trino', () => {
     expect(block.answer_checks.failed).toBe(0);
     expect(block.answer_checks.passed).toBeGreaterThan(10);
     expect(block.qph).toBeCloseTo((8 / block.total_seconds) * 3600, 6);
+  });
+
+  it('throughput: two streams run concurrently on Trino, each through its own client', async () => {
+    await expectConcurrentStreams(trino);
   });
 
   it('reads values exactly: micro-second timestamps in UTC, decimals, and refuses an inexact bigint', async () => {
@@ -234,6 +255,10 @@ describe('Spark Thrift engine on Spark’s Thrift server (hive-driver)', () => {
     const r = await engine.execute('SELECT * FROM lakehouse.silver.no_such_table', { timeoutSeconds: 60 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/no_such_table|TABLE_OR_VIEW_NOT_FOUND/i);
+  });
+
+  it('throughput: two streams run concurrently, each in its own HiveServer2 session', async () => {
+    await expectConcurrentStreams(engine);
   });
 
   it('flushes with CLEAR CACHE and REFRESH TABLE on both tables', async () => {
