@@ -24,7 +24,24 @@ import { s3Client } from '../harness/engines/s3.js';
 import { freePort } from '../harness/ports.js';
 import { lakebench } from '../harness/cli.js';
 import { startRuntimeEnv, type Operator, type RuntimeEnv } from '../kubernetes/runtime-env.js';
-import { BUCKETS, NS, RELEASE_LABELS, bucketExists, byStep, createDatagenJob, datagenJobExists, failedSteps, listObjects, putObject, tableObjects } from './fixtures/cleanup-fixtures.js';
+import {
+  BUCKETS,
+  NS,
+  RELEASE_LABELS,
+  byStep,
+  cleanupStepOrder,
+  createDatagenJob,
+  datagenJobExists,
+  expectBucketsDeletedAndRerunClean,
+  expectDeadEngineCleanup,
+  expectNothingLeftToClean,
+  expectReleaseCleaned,
+  failedSteps,
+  listObjects,
+  observedEngine,
+  putObject,
+  tableObjects,
+} from './fixtures/cleanup-fixtures.js';
 import { cleanup, SPARK_ORPHAN_MIN_AGE_HOURS } from '../../runner/src/platforms/kubernetes/cleanup.js';
 import { clusterSettings, type ClusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
 import { DATAGEN_JOB_NAME } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
@@ -158,17 +175,7 @@ describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 proced
     await createDatagenJob(env!);
     const dead = `127.0.0.1:${await freePort()}`;
     const r = await lakebench(['cleanup', '--config', writeConfig('dead-engine', dead), '--kubeconfig', kubeconfigPath, '--json'], { env: cliEnv() });
-    expect(r.code, r.stderr).toBe(1);
-    const steps = byStep(JSON.parse(r.stdout));
-    expect(steps['query engine']).toMatchObject({ ok: false });
-    expect(steps['query engine']!.detail).toContain(dead);
-    expect(Object.keys(steps).filter((k) => k.startsWith('maintenance') || k.startsWith('drop'))).toEqual([]);
-    expect(steps['spark applications']).toMatchObject({ ok: true, detail: 'deleted lakebench-silver-build' });
-    expect(steps['datagen job']).toMatchObject({ ok: true, detail: `deleted ${DATAGEN_JOB_NAME}` });
-    expect(steps['empty lakebench-bronze']).toMatchObject({ ok: true, detail: '3 objects deleted' });
-    expect(steps['empty lakebench-gold']).toMatchObject({ ok: true, detail: '0 objects deleted' });
-    expect(steps['empty lakebench-silver']).toMatchObject({ ok: false });
-    expect(steps['empty lakebench-silver']!.detail).toMatch(/^kept: it holds Iceberg table metadata \(s3:\/\/lakebench-silver\/warehouse\/.+\.metadata\.json\)/);
+    expectDeadEngineCleanup(r, dead);
 
     expect(await op.appExists('lakebench-silver-build')).toBe(false);
     expect(await op.appExists('someone-else')).toBe(true);
@@ -190,43 +197,21 @@ describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 proced
     // The engine cleanup gets is the real SparkThriftEngine, opened from the config as the CLI does;
     // the wrapper records the statements and, around a DROP, the table's state (through the test's
     // own session).
-    const observed = async (): Promise<QueryEngine> => {
-      const inner = await openClusterQueryEngine(config);
-      return {
-        type: inner.type,
-        dialect: inner.dialect,
-        tables: inner.tables,
-        version: () => inner.version(),
-        flush: () => inner.flush(),
-        close: () => inner.close(),
-        async execute(statement, options) {
-          statements.push(statement);
-          const drop = /^DROP TABLE IF EXISTS (\S+) PURGE$/.exec(statement)?.[1];
-          if (drop && !beforeDrop[drop]) beforeDrop[drop] = { snapshots: await snapshots(drop), referenced: await referencedFiles(drop), data: await dataObjects(drop) };
-          const r = await inner.execute(statement, options);
-          if (drop && !afterDrop[drop]) afterDrop[drop] = await tableObjects(s3, locations[drop]!, '');
-          return r;
-        },
-      };
-    };
+    const observed = observedEngine(() => openClusterQueryEngine(config), statements, {
+      beforeDrop: async (t) => {
+        beforeDrop[t] ??= { snapshots: await snapshots(t), referenced: await referencedFiles(t), data: await dataObjects(t) };
+      },
+      afterDrop: async (t) => {
+        afterDrop[t] ??= await tableObjects(s3, locations[t]!, '');
+      },
+    });
     const log: string[] = [];
     const started = Date.now();
     const steps = await cleanup(client, settings, observed, { deleteBuckets: false, log: (l) => log.push(l) });
     const ended = Date.now();
     expect(failedSteps(steps)).toEqual([]);
     const s = byStep(steps);
-    expect(steps.map((x) => x.step)).toEqual([
-      'spark applications',
-      'datagen job',
-      'query engine',
-      `maintenance ${GOLD}`,
-      `maintenance ${SILVER}`,
-      `drop ${GOLD}`,
-      `drop ${SILVER}`,
-      'empty lakebench-bronze',
-      'empty lakebench-silver',
-      'empty lakebench-gold',
-    ]);
+    expect(steps.map((x) => x.step)).toEqual(cleanupStepOrder(GOLD, SILVER));
     expect(log).toHaveLength(steps.length);
     expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
     expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
@@ -285,45 +270,18 @@ describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 proced
     } finally {
       await fresh.close();
     }
-    for (const b of Object.values(BUCKETS)) {
-      expect(await bucketExists(s3, b), b).toBe(true);
-      expect(await listObjects(s3, b), b).toEqual([]);
-    }
-    expect(await op.appExists('lakebench-gold-finalize')).toBe(false);
-    expect(await op.appExists('someone-else')).toBe(true);
-    expect(await datagenJobExists(env!)).toBe(false);
+    await expectReleaseCleaned(s3, env!, op);
   });
 
   it('a second run finds nothing left and reports every step ok', async () => {
     const steps = await cleanup(client, settings, () => openClusterQueryEngine(config), { deleteBuckets: false, log: () => {} });
-    expect(failedSteps(steps)).toEqual([]);
-    const s = byStep(steps);
-    expect(s['spark applications']!.detail).toBe('none');
-    expect(s['datagen job']!.detail).toBe('none');
-    for (const t of TABLES) {
-      expect(s[`maintenance ${t}`]!.detail).toBe('skipped (table absent)');
-      expect(s[`drop ${t}`]!.detail).toBe('absent');
-    }
-    for (const b of Object.values(BUCKETS)) expect(s[`empty ${b}`]!.detail).toBe('0 objects deleted');
+    expectNothingLeftToClean(steps, TABLES);
   });
 
   it('--delete-buckets deletes the buckets, and running it again through the CLI still exits 0', async () => {
     const steps = await cleanup(client, settings, () => openClusterQueryEngine(config), { deleteBuckets: true, log: () => {} });
-    expect(failedSteps(steps)).toEqual([]);
-    for (const b of Object.values(BUCKETS)) {
-      expect(byStep(steps)[`delete ${b}`]!.detail).toBe('deleted');
-      expect(await bucketExists(s3, b), b).toBe(false);
-    }
-
     const r = await lakebench(['cleanup', '--config', writeConfig('live-engine', thrift!.endpoint), '--kubeconfig', kubeconfigPath, '--delete-buckets'], { env: cliEnv() });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('cleanup complete\n');
-    expect(r.stderr).toContain('query engine: spark-thrift 4.0.1');
-    expect(r.stderr).toContain(`maintenance ${SILVER}: skipped (table absent)`);
+    await expectBucketsDeletedAndRerunClean(s3, steps, r, 'spark-thrift 4.0.1', SILVER);
     expect(r.stderr).toContain(`drop ${GOLD}: absent`);
-    for (const b of Object.values(BUCKETS)) {
-      expect(r.stderr).toContain(`empty ${b}: no such bucket`);
-      expect(r.stderr).toContain(`delete ${b}: already gone`);
-    }
   });
 });

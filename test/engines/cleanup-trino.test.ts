@@ -20,15 +20,30 @@ import { s3Client } from '../harness/engines/s3.js';
 import { freePort } from '../harness/ports.js';
 import { lakebench } from '../harness/cli.js';
 import { startRuntimeEnv, type Operator, type RuntimeEnv } from '../kubernetes/runtime-env.js';
-import { cleanup, type CleanupStep } from '../../runner/src/platforms/kubernetes/cleanup.js';
+import { cleanup } from '../../runner/src/platforms/kubernetes/cleanup.js';
 import { clusterSettings, type ClusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
 import { DATAGEN_JOB_NAME } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
 import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
-import { BUCKETS, NS, RELEASE_LABELS as labels, bucketExists as bucketExistsIn, byStep, createDatagenJob as createJob, datagenJobExists, failedSteps, listObjects, tableObjects } from './fixtures/cleanup-fixtures.js';
+import {
+  BUCKETS,
+  NS,
+  RELEASE_LABELS as labels,
+  byStep,
+  cleanupStepOrder,
+  createDatagenJob as createJob,
+  datagenJobExists,
+  expectBucketsDeletedAndRerunClean,
+  expectDeadEngineCleanup,
+  expectNothingLeftToClean,
+  expectReleaseCleaned,
+  failedSteps,
+  listObjects,
+  observedEngine,
+  tableObjects,
+} from './fixtures/cleanup-fixtures.js';
 import { TrinoEngine } from '../../runner/src/engines/trino-engine.js';
 import { trinoOptionsFromConfig } from '../../runner/src/engines/trino-options.js';
-import type { QueryEngine } from '../../runner/src/engines/engine.js';
 
 const SILVER = 'lakehouse.silver.customer_interactions_enriched';
 const GOLD = 'lakehouse.gold.customer_executive_dashboard';
@@ -64,7 +79,6 @@ const objects = (bucket: string, prefix = '') => listObjects(s3, bucket, prefix)
 /** Objects under a table's data/ folder. */
 const dataObjects = (table: string) => tableObjects(s3, locations[table]!, 'data/');
 const orphanOf = (table: string) => `${locations[table]}/data/orphan-of-a-failed-write.parquet`;
-const bucketExists = (bucket: string) => bucketExistsIn(s3, bucket);
 const createDatagenJob = () => createJob(env!);
 const jobExists = () => datagenJobExists(env!);
 
@@ -136,19 +150,7 @@ describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apis
     await createDatagenJob();
     const dead = `http://127.0.0.1:${await freePort()}`;
     const r = await lakebench(['cleanup', '--config', writeConfig('dead-engine', dead), '--kubeconfig', kubeconfigPath, '--json'], { env: cliEnv() });
-    expect(r.code, r.stderr).toBe(1);
-    const steps = byStep(JSON.parse(r.stdout) as CleanupStep[]);
-    expect(steps['query engine']).toMatchObject({ ok: false });
-    expect(steps['query engine']!.detail).toContain(dead);
-    // No engine, no table steps: they are not reported as done.
-    expect(Object.keys(steps).filter((k) => k.startsWith('maintenance') || k.startsWith('drop'))).toEqual([]);
-    expect(steps['spark applications']).toMatchObject({ ok: true, detail: 'deleted lakebench-silver-build' });
-    expect(steps['datagen job']).toMatchObject({ ok: true, detail: `deleted ${DATAGEN_JOB_NAME}` });
-    expect(steps['empty lakebench-bronze']).toMatchObject({ ok: true, detail: '3 objects deleted' });
-    expect(steps['empty lakebench-gold']).toMatchObject({ ok: true, detail: '0 objects deleted' });
-    // Emptying it would strand the tables: Trino can no longer load or drop a table whose files are gone.
-    expect(steps['empty lakebench-silver']).toMatchObject({ ok: false });
-    expect(steps['empty lakebench-silver']!.detail).toMatch(/^kept: it holds Iceberg table metadata \(s3:\/\/lakebench-silver\/warehouse\/.+\.metadata\.json\)/);
+    expectDeadEngineCleanup(r, dead);
 
     expect(await op.appExists('lakebench-silver-build')).toBe(false);
     expect(await op.appExists('someone-else')).toBe(true);
@@ -166,41 +168,18 @@ describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apis
     const statements: string[] = [];
     type TableState = { snapshots: number; referenced: string[]; data: string[] };
     const beforeDrop: Record<string, TableState> = {};
-    // The engine cleanup gets is the real TrinoEngine; the wrapper only records the statements and,
-    // right before a DROP, the table's state as the maintenance left it.
-    const observed = async (): Promise<QueryEngine> => {
-      const inner = await TrinoEngine.open(trinoOptionsFromConfig(config));
-      return {
-        type: inner.type,
-        dialect: inner.dialect,
-        tables: inner.tables,
-        version: () => inner.version(),
-        flush: () => inner.flush(),
-        close: () => inner.close(),
-        async execute(statement, options) {
-          statements.push(statement);
-          const drop = /^DROP TABLE IF EXISTS (\S+)$/.exec(statement)?.[1];
-          if (drop && !beforeDrop[drop]) beforeDrop[drop] = { snapshots: await snapshots(drop), referenced: await referencedFiles(drop), data: await dataObjects(drop) };
-          return inner.execute(statement, options);
-        },
-      };
-    };
+    // The engine cleanup gets is the real TrinoEngine; the wrapper records the statements and, right
+    // before a DROP, the table's state as the maintenance left it.
+    const observed = observedEngine(() => TrinoEngine.open(trinoOptionsFromConfig(config)), statements, {
+      beforeDrop: async (t) => {
+        beforeDrop[t] ??= { snapshots: await snapshots(t), referenced: await referencedFiles(t), data: await dataObjects(t) };
+      },
+    });
     const log: string[] = [];
     const steps = await cleanup(client, settings, observed, { deleteBuckets: false, log: (l) => log.push(l) });
     expect(failedSteps(steps)).toEqual([]);
     const s = byStep(steps);
-    expect(steps.map((x) => x.step)).toEqual([
-      'spark applications',
-      'datagen job',
-      'query engine',
-      `maintenance ${GOLD}`,
-      `maintenance ${SILVER}`,
-      `drop ${GOLD}`,
-      `drop ${SILVER}`,
-      'empty lakebench-bronze',
-      'empty lakebench-silver',
-      'empty lakebench-gold',
-    ]);
+    expect(steps.map((x) => x.step)).toEqual(cleanupStepOrder(GOLD, SILVER));
     expect(log).toHaveLength(steps.length);
     expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
     expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
@@ -233,44 +212,17 @@ describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apis
       const r = await trino.execute(`SELECT * FROM ${t}`, { timeoutSeconds: 60 });
       expect(r.ok ? 'ok' : r.error.code, t).toBe('TABLE_NOT_FOUND');
     }
-    for (const b of Object.values(BUCKETS)) {
-      expect(await bucketExists(b), b).toBe(true);
-      expect(await objects(b), b).toEqual([]);
-    }
-    expect(await op.appExists('lakebench-gold-finalize')).toBe(false);
-    expect(await op.appExists('someone-else')).toBe(true);
-    expect(await jobExists()).toBe(false);
+    await expectReleaseCleaned(s3, env!, op);
   });
 
   it('a second run finds nothing left and reports every step ok', async () => {
     const steps = await cleanup(client, settings, () => TrinoEngine.open(trinoOptionsFromConfig(config)), { deleteBuckets: false, log: () => {} });
-    expect(failedSteps(steps)).toEqual([]);
-    const s = byStep(steps);
-    expect(s['spark applications']!.detail).toBe('none');
-    expect(s['datagen job']!.detail).toBe('none');
-    for (const t of [SILVER, GOLD]) {
-      expect(s[`maintenance ${t}`]!.detail).toBe('skipped (table absent)');
-      expect(s[`drop ${t}`]!.detail).toBe('absent');
-    }
-    for (const b of Object.values(BUCKETS)) expect(s[`empty ${b}`]!.detail).toBe('0 objects deleted');
+    expectNothingLeftToClean(steps, [SILVER, GOLD]);
   });
 
   it('--delete-buckets deletes the buckets, and running it again through the CLI still exits 0', async () => {
     const steps = await cleanup(client, settings, () => TrinoEngine.open(trinoOptionsFromConfig(config)), { deleteBuckets: true, log: () => {} });
-    expect(failedSteps(steps)).toEqual([]);
-    for (const b of Object.values(BUCKETS)) {
-      expect(byStep(steps)[`delete ${b}`]!.detail).toBe('deleted');
-      expect(await bucketExists(b), b).toBe(false);
-    }
-
     const r = await lakebench(['cleanup', '--config', writeConfig('live-engine', trinoServer!.uri), '--kubeconfig', kubeconfigPath, '--delete-buckets'], { env: cliEnv() });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('cleanup complete\n');
-    expect(r.stderr).toContain('query engine: trino 476');
-    expect(r.stderr).toContain(`maintenance ${SILVER}: skipped (table absent)`);
-    for (const b of Object.values(BUCKETS)) {
-      expect(r.stderr).toContain(`empty ${b}: no such bucket`);
-      expect(r.stderr).toContain(`delete ${b}: already gone`);
-    }
+    await expectBucketsDeletedAndRerunClean(s3, steps, r, 'trino 476', SILVER);
   });
 });

@@ -85,7 +85,7 @@ describe('failing Spark jobs', () => {
   });
 
   it('gold-finalize against an unreachable catalog exits non-zero with a CATALOG error in its metrics document', async () => {
-    const { stack: s, bronze: b, scratch: dir } = ready();
+    const { stack: s, bronze: b } = ready();
     const uri = `http://127.0.0.1:${await freePort()}`; // nothing listens here
     const settings = jobSettings(s, { metricsUri: `s3a://${RESULTS_BUCKET}/failures/gold-bad-catalog.json`, catalog: { kind: 'rest', name: 'lakehouse', uri, warehouse: null, oauth2: null } });
     const { run, outcome } = await runSparkStage(s, 'gold-finalize', b.ctx, settings);

@@ -25,10 +25,15 @@ export type PowerRun = { queries: QueryRun[]; flushed: string[]; notFlushed: str
 /** One finished timed execution; `stream` (0-based) is set for the executions of a throughput stream. */
 export type BenchmarkProgress = (event: { query: string; iteration: number; stream?: number; outcome: QueryOutcome }) => void;
 
+/** The untimed warm-up pass of hot runs (benchmark.md §8): every query once, results ignored. */
+export async function warmUp(engine: QueryEngine, timeoutSeconds: number): Promise<void> {
+  for (const q of QUERIES) await engine.execute(adapt(q.sql, engine.dialect, engine.tables), { timeoutSeconds });
+}
+
 export async function powerRun(engine: QueryEngine, options: PowerRunOptions, onProgress?: BenchmarkProgress): Promise<PowerRun> {
   const sqlOf = (q: QueryDef) => adapt(q.sql, engine.dialect, engine.tables);
   const warmup = options.cache === 'hot';
-  if (warmup) for (const q of QUERIES) await engine.execute(sqlOf(q), { timeoutSeconds: options.timeoutSeconds });
+  if (warmup) await warmUp(engine, options.timeoutSeconds);
 
   const samples = new Map<string, QueryOutcome[]>(QUERIES.map((q) => [q.id, []]));
   const flushed = new Set<string>();

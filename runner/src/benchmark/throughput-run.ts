@@ -7,7 +7,7 @@ import type { QueryEngine, QueryOutcome } from '../engines/engine.js';
 import { adapt } from '../sql/dialect.js';
 import { QUERIES, type QueryDef } from '../sql/queries.js';
 import { BadInputError } from '../util/errors.js';
-import type { BenchmarkProgress } from './power-run.js';
+import { warmUp, type BenchmarkProgress } from './power-run.js';
 import { streamOrder } from './stream-order.js';
 
 export type ThroughputOptions = {
@@ -44,7 +44,7 @@ export async function throughputRun(engine: QueryEngine, options: ThroughputOpti
   assertThroughputCache('throughput', options.cache);
   if (!engine.openStream) throw new Error(`the ${engine.type} engine cannot open a session per stream, which throughput mode needs`);
   const sqlOf = (q: QueryDef) => adapt(q.sql, engine.dialect, engine.tables);
-  if (options.warmup) for (const q of QUERIES) await engine.execute(sqlOf(q), { timeoutSeconds: options.timeoutSeconds });
+  if (options.warmup) await warmUp(engine, options.timeoutSeconds);
 
   const orders = Array.from({ length: options.streams }, (_, s) => streamOrder(QUERIES, options.seed, s));
   const sessions: QueryEngine[] = [];
