@@ -1,4 +1,5 @@
-# The Lakebench runner image (ghcr.io/lakebench/lakebench-runner, the chart's default; tag = appVersion).
+# The Lakebench runner image (chart value runner.image; tag = appVersion). No public registry serves it:
+# build and push it to yours (README), or let .github/workflows/release-image.yml do it on a tag.
 # It drives a run in the cluster (`lakebench run`), and is also the image of the datagen Indexed Job
 # (`lakebench datagen-worker`). The CLI runs from its TypeScript sources through tsx, a production
 # dependency, exactly as from a clone: no separate compiled tree that could drift from the sources.
@@ -16,6 +17,8 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ARG VERSION=0.1.0
+# Where the image is pushed, recorded in each datagen manifest (generator.image) through LAKEBENCH_IMAGE.
+ARG IMAGE=ghcr.io/lakebench/lakebench-runner
 LABEL org.opencontainers.image.title="lakebench-runner" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="https://github.com/lakebench/lakebench" \
@@ -31,7 +34,7 @@ COPY runner/ ./runner/
 COPY spark-scripts/*.py ./spark-scripts/
 RUN ln -s /opt/lakebench/bin/lakebench.cjs /usr/local/bin/lakebench
 ENV NODE_ENV=production \
-    LAKEBENCH_IMAGE=ghcr.io/lakebench/lakebench-runner:${VERSION}
+    LAKEBENCH_IMAGE=${IMAGE}:${VERSION}
 USER 10001:10001
 ENTRYPOINT ["lakebench"]
 CMD ["--help"]

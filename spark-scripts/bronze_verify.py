@@ -1,4 +1,4 @@
-"""bronze-verify (pipeline.md §3): read the datagen manifest the document points at (and refuse one
+"""bronze-verify (docs/pipeline.md §3): read the datagen manifest the document points at (and refuse one
 that is not the dataset the runner planned with), list the bronze prefix, read every column of every
 manifest file once, and report raw observations. The gates are judged by the runner with the same
 code as the embedded mode (runner/src/pipeline/bronze-checks.ts), so this job leaves `validation` null.

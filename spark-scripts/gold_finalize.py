@@ -1,4 +1,4 @@
-"""gold-finalize (pipeline.md §5): the runner's gold SELECT over silver, one row per day, written as
+"""gold-finalize (docs/pipeline.md §5): the runner's gold SELECT over silver, one row per day, written as
 `gold.customer_executive_dashboard` (unpartitioned, one file, create or replace), then the
 self-checks against the silver it was built from.
 """
@@ -22,7 +22,7 @@ MISSING_MARKERS = ("TABLE_OR_VIEW_NOT_FOUND", "PATH_NOT_FOUND", "is not a Delta 
 
 
 def open_silver(spark: SparkSession, cfg: JobConfig) -> tuple[int, int, int, bool]:
-    """(rows, data files, bytes, cached) of silver; fails when it is missing or empty (pipeline.md §5)."""
+    """(rows, data files, bytes, cached) of silver; fails when it is missing or empty (docs/pipeline.md §5)."""
     ident = cfg.silver_table.ident
     try:
         files, size = table_size(spark, cfg, ident)
@@ -90,7 +90,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
         "files_read": files_in,
         "files_written": res.files,
         "commit_seconds": res.commit_seconds,
-        # two_phase_agg (pipeline.md §5) is not implemented: Spark's AQE plans the aggregation.
+        # two_phase_agg (docs/pipeline.md §5) is not implemented: Spark's AQE plans the aggregation.
         "strategy": "simple_agg",
         "self_checks": checks,
         "error": {

@@ -1,5 +1,5 @@
 """What every Lakebench Spark job shares: the command line, the session, timing, error capture and the
-stage metrics document (results.md §3.4, runner/src/pipeline/stage-report.ts).
+stage metrics document (docs/results.md §3.4, runner/src/pipeline/stage-report.ts).
 
 A job is a function from (session, config) to the report fields it measured. `run_job` wraps it:
 a failure anywhere becomes a document with status "failed" and the error, and a non-zero exit.
@@ -90,7 +90,7 @@ def build_session(cfg: JobConfig) -> SparkSession:
         if k.startswith("spark.sql.") and not k.startswith("spark.sql.catalog.") and k != "spark.sql.extensions":
             spark.conf.set(k, v)
     if spark.conf.get("spark.sql.session.timeZone") != "UTC":
-        raise JobError("CONFIG", "the Spark session time zone must be UTC (pipeline.md §2.1)")
+        raise JobError("CONFIG", "the Spark session time zone must be UTC (docs/pipeline.md §2.1)")
     return spark
 
 
@@ -198,7 +198,7 @@ Job = Callable[[SparkSession, JobConfig, Timer], Fields]
 
 
 def run_job(stage: str, job: Job) -> NoReturn:
-    parser = argparse.ArgumentParser(description=f"Lakebench {stage} (pipeline.md)")
+    parser = argparse.ArgumentParser(description=f"Lakebench {stage} (docs/pipeline.md)")
     parser.add_argument("--config", required=True, help="the job configuration document (JSON), a local path")
     parser.add_argument("--print-spark-conf", action="store_true", help="print the Spark settings (secrets redacted) and exit")
     args = parser.parse_args()

@@ -1,4 +1,4 @@
-"""Spark configuration from the job document: catalog, storage and the fixed tuning (pipeline.md §9.4).
+"""Spark configuration from the job document: catalog, storage and the fixed tuning (docs/pipeline.md §9.4).
 
 Pure functions (no Spark session), so `--print-spark-conf` can show and a test can check what a job
 would run with, for every catalog kind, without starting a JVM.

@@ -1,5 +1,5 @@
 """Writing a layer table, Iceberg (through the catalog) or Delta (path-based), and reading back what
-the commit did: files, bytes, rows, commit time, and the per-partition bytes of pipeline.md §4.3.
+the commit did: files, bytes, rows, commit time, and the per-partition bytes of docs/pipeline.md §4.3.
 
 Iceberg distributes rows itself from `write.distribution-mode`; Delta has no such property, so its
 rows are shuffled here by the partition column before the write (the §4.3 write lesson).
@@ -167,7 +167,7 @@ def partition_bytes(spark: SparkSession, cfg: JobConfig, table: Table, partition
 
 
 def files_bound(parts: list[tuple[str, int, int]], target_bytes: int) -> dict[str, Any]:
-    """pipeline.md §4.3: expected = Σ ceil(partition bytes ÷ target); a WARNING above max(2 x expected, expected + 1,000)."""
+    """docs/pipeline.md §4.3: expected = Σ ceil(partition bytes ÷ target); a WARNING above max(2 x expected, expected + 1,000)."""
     expected = sum(max(1, math.ceil(b / target_bytes)) for _, b, _ in parts)
     actual = sum(n for _, _, n in parts)
     limit = max(2 * expected, expected + 1000)

@@ -1,4 +1,4 @@
-"""silver-build (pipeline.md §4): profile bronze, choose a strategy, run the runner's silver SELECT and
+"""silver-build (docs/pipeline.md §4): profile bronze, choose a strategy, run the runner's silver SELECT and
 write `silver.customer_interactions_enriched`, partitioned by interaction_date, hash-distributed.
 
 The transform is the SQL in the job document (runner/src/sql/silver.ts adapted to Spark); this file
@@ -40,7 +40,7 @@ def register_bronze(spark: SparkSession, cfg: JobConfig, keys: list[str]) -> Dat
 
 
 def profile(bronze: DataFrame, s: SilverSettings) -> tuple[Profile, DataFrame]:
-    """Skew on every k-th row id (pipeline.md §4.1): deterministic, whatever the file split."""
+    """Skew on every k-th row id (docs/pipeline.md §4.1): deterministic, whatever the file split."""
     counts = bronze.where(F.col("id") % s.sample_step == 0).groupBy("customer_id").count().cache()
     r = first_row(counts.agg(F.max("count").alias("mx"), F.avg("count").alias("mean"), F.sum("count").alias("n")))
     if not r["n"]:
@@ -49,7 +49,7 @@ def profile(bronze: DataFrame, s: SilverSettings) -> tuple[Profile, DataFrame]:
 
 
 def choose_strategy(s: SilverSettings, size: float, skew: float | None) -> str:
-    """pipeline.md §4.2, in this order: size before skew."""
+    """docs/pipeline.md §4.2, in this order: size before skew."""
     if s.strategy != "auto":
         return s.strategy
     if size >= s.chunked_threshold_bytes:
@@ -75,7 +75,7 @@ def chunks(files: list[tuple[str, int]], limit: float) -> list[list[str]]:
 
 
 def salted(df: DataFrame, counts: DataFrame, p: Profile, size: float) -> tuple[DataFrame, Fields]:
-    """Spread hot customers' rows over S salts, repartition by (customer_id, salt) (pipeline.md §4.2)."""
+    """Spread hot customers' rows over S salts, repartition by (customer_id, salt) (docs/pipeline.md §4.2)."""
     hot = [int(r["customer_id"]) for r in counts.where(F.col("count") > 10 * p.mean_rows).select("customer_id").collect()]
     buckets = int(clamp(math.ceil(p.max_rows / (10 * p.mean_rows)), 2, 64))
     parts = int(clamp(size / MB * 0.3 / 256, 10, 5000))

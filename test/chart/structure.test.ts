@@ -113,7 +113,7 @@ describe('runner scheduling', () => {
   it('the runner container runs `lakebench run` as uid 10001 with a read-only root and writable /tmp and work dir', () => {
     const job = podSpecs(objectsOf('values/profile-tiny.yaml')).find((p) => component(p.owner) === 'runner')!;
     const runner = job.spec.containers.find((c) => c.name === 'runner')!;
-    expect(runner.image).toBe('ghcr.io/lakebench/lakebench-runner:0.1.0');
+    expect(runner.image).toBe('registry.example.com/lakebench/lakebench-runner:0.1.0');
     expect(runner.command).toEqual(['lakebench', 'run', '--config', '/etc/lakebench/config.yaml']);
     expect((job.spec.securityContext as any).runAsUser).toBe(10001);
     expect((runner.securityContext as any).readOnlyRootFilesystem).toBe(true);
@@ -124,7 +124,7 @@ describe('runner scheduling', () => {
 describe('images', () => {
   it('a digest pins the image instead of the tag', () => {
     const images = podSpecs(objectsOf('ci/stackable-hive-values.yaml')).flatMap(({ spec }) => allContainers(spec).map((c) => c.image as string));
-    expect(images).toContain(`ghcr.io/lakebench/lakebench-runner@sha256:${'0'.repeat(64)}`);
+    expect(images).toContain(`registry.example.com/lakebench/lakebench-runner@sha256:${'0'.repeat(64)}`);
   });
 
   it('every image has an explicit tag or digest (no :latest)', () => {

@@ -1,4 +1,4 @@
-// data.md §9 at scale 0.1: observed shares within four standard errors of every expected rate, the
+// docs/data.md §9 at scale 0.1: observed shares within four standard errors of every expected rate, the
 // exact manifest checks, the customer law, and per-customer loyalty.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,7 +57,7 @@ describe('datagen distributions at scale 0.1', () => {
     within4se(await share("data_source = 'primary_system'"), 0.7, n());
   });
 
-  it('corrupts emails and phones at the expected rates (data.md §6.1–6.2)', async () => {
+  it('corrupts emails and phones at the expected rates (docs/data.md §6.1–6.2)', async () => {
     const picked = Math.floor(n() * 0.08); // approximately: floor per file
     const email = await share("NOT regexp_matches(lower(trim(email_raw)), '^[a-z0-9._%+-]+@[a-z0-9-]+([.][a-z0-9-]+)*[.][a-z]{2,}$')");
     expect(Math.abs(email / 0.08 - 4 / 6)).toBeLessThanOrEqual(4 * Math.sqrt(((4 / 6) * (2 / 6)) / picked));
@@ -70,7 +70,7 @@ describe('datagen distributions at scale 0.1', () => {
     expect(await share("city_raw IN ('Chicgao', 'Newyork', 'Nyc', 'Pheonix', 'Los Angelas', 'Huston', 'Philidelphia', 'Phily', 'La', 'Newyork City')")).toBeGreaterThan(0.04);
   });
 
-  it('matches the manifest exactly where it can (data.md §6.6)', async () => {
+  it('matches the manifest exactly where it can (docs/data.md §6.6)', async () => {
     const t = m.aggregates.rows_by_interaction_type;
     expect(await share("product_id IS NULL")).toBe(((t.login ?? 0) + (t.support ?? 0)) / n());
     expect(await share('satisfaction_score IS NOT NULL')).toBe((t.support ?? 0) / n());

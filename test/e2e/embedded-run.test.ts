@@ -135,6 +135,14 @@ describe('embedded run through the CLI', () => {
       expect(q.elapsed_seconds).toBeCloseTo((q.samples_seconds[0]! + q.samples_seconds[1]!) / 2, 9);
     }
     expect(bench.queries.map((q) => q.fingerprint)).toEqual(a.benchmark!.queries.map((q) => q.fingerprint));
+    // Reopened before every timed execution: each stored execution was preceded by a flush and ran on
+    // a DuckDB instance of its own, 2 iterations × 8 queries of them.
+    const runDir = path.dirname((JSON.parse(cold.stdout) as { metrics: string }).metrics);
+    const executions = bench.queries.flatMap((q) => (JSON.parse(readFileSync(path.join(runDir, 'benchmark', `${q.id}.json`), 'utf8')) as { executions: Array<{ iteration: number; flushed_before: boolean; instance: string | null }> }).executions);
+    expect(executions.map((e) => e.iteration)).toEqual(bench.queries.flatMap(() => [1, 2]));
+    expect(executions.filter((e) => e.flushed_before)).toHaveLength(2 * 8);
+    expect(new Set(executions.map((e) => e.instance)).size).toBe(2 * 8);
+    expect(executions.every((e) => /^duckdb-instance-\d+$/.test(e.instance ?? ''))).toBe(true);
   });
 
   it('lists the run in `lakebench results` and re-renders the report from metrics.json', async () => {

@@ -100,7 +100,7 @@ describe('spark-scripts without Spark', () => {
       'spark.sql.catalog.lakehouse.io-impl': 'org.apache.iceberg.aws.s3.S3FileIO',
       'spark.hadoop.fs.s3a.endpoint.region': 'eu-west-1',
       'spark.sql.session.timeZone': 'UTC',
-      'spark.sql.shuffle.partitions': '64', // silver at scale <= 10 (pipeline.md §9.4)
+      'spark.sql.shuffle.partitions': '64', // silver at scale <= 10 (docs/pipeline.md §9.4)
       'spark.sql.files.maxPartitionBytes': '256m',
     });
     expect(defaults).toMatchObject({ 'spark.ui.enabled': 'false', 'spark.driver.maxResultSize': '8g' });

@@ -25,6 +25,8 @@ import { qph } from '../../runner/src/benchmark/qph.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 import { readManifest } from '../../runner/src/datagen/generate-dataset.js';
 import { BadInputError } from '../../runner/src/util/errors.js';
+import { verdict } from '../../runner/src/model/verdict.js';
+import { benchmarkSnapshotsSchema } from '../../runner/src/model/benchmark-snapshots.js';
 
 let minio: MinioServer | undefined;
 let postgres: PostgresServer | undefined;
@@ -97,6 +99,67 @@ async function expectConcurrentStreams(engine: QueryEngine): Promise<void> {
   expect(block.throughput_qph).toBeCloseTo((16 / wall) * 3600, 0);
 }
 
+/**
+ * The engine, with gold pointed at a copy of the gold table; right after the benchmark's untimed
+ * gold read (so Q9's answer check still compares like with like) it commits an INSERT to the copy,
+ * the way a pipeline writing during the benchmark would: between the snapshot reads before and after.
+ */
+function committingDuringBenchmark(engine: QueryEngine, goldCopy: string): QueryEngine & { commits: number } {
+  const wrapper = {
+    commits: 0,
+    type: engine.type,
+    dialect: engine.dialect,
+    tables: { silver: engine.tables.silver, gold: goldCopy },
+    version: () => engine.version(),
+    flush: () => engine.flush(),
+    close: async () => {},
+    async execute(sql: string, o: { timeoutSeconds: number }) {
+      const r = await engine.execute(sql, o);
+      const goldRead = sql.includes(goldCopy) && sql.includes('LIMIT 30') && !sql.includes('revenue_change');
+      if (goldRead && wrapper.commits === 0) {
+        const insert = await engine.execute(`INSERT INTO ${goldCopy} SELECT * FROM ${goldCopy} WHERE interaction_date = (SELECT min(interaction_date) FROM ${goldCopy})`, { timeoutSeconds: 300 });
+        if (!insert.ok) throw new Error(`commit to ${goldCopy} failed: ${insert.error.code}: ${insert.error.message}`);
+        wrapper.commits++;
+      }
+      return r;
+    },
+  };
+  return wrapper;
+}
+
+/** The current snapshot of a table read another way than the runner does: the newest entry of `snapshots`. */
+async function newestSnapshot(engine: QueryEngine, snapshotsTable: string): Promise<string> {
+  const r = await engine.execute(`SELECT CAST(snapshot_id AS ${engine.type === 'trino' ? 'varchar' : 'STRING'}) FROM ${snapshotsTable} ORDER BY committed_at DESC LIMIT 1`, { timeoutSeconds: 120 });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return String(r.rows[0]?.[0]);
+}
+
+/** A benchmark with a commit to the gold copy in the middle: the snapshots record it and the verdict warns. */
+async function expectSnapshotChangeSeen(engine: QueryEngine, goldCopy: string, snapshotsTableOf: (table: string) => string): Promise<void> {
+  const config = validateConfig({ scale: 0.01, benchmark: { timeoutSeconds: 300 } }, 'test');
+  const manifest = await readManifest(path.join(output!, 'warehouse', 'bronze'));
+  if (!manifest) throw new Error('the embedded run left no manifest');
+  const before = await newestSnapshot(engine, snapshotsTableOf(goldCopy));
+  const wrapped = committingDuringBenchmark(engine, goldCopy);
+  const { block } = await runBenchmark(wrapped, config, manifest);
+  expect(wrapped.commits).toBe(1);
+  for (const q of block.queries) expect(q.success, `${q.id}: ${q.error?.message}`).toBe(true);
+  const after = await newestSnapshot(engine, snapshotsTableOf(goldCopy));
+  expect(after).not.toBe(before);
+  const snapshots = benchmarkSnapshotsSchema.parse(block.snapshots);
+  expect(snapshots).toMatchObject({ status: 'recorded', tables: [
+    { layer: 'silver', table: engine.tables.silver, format: 'iceberg', error: null },
+    { layer: 'gold', table: goldCopy, format: 'iceberg', before, after, error: null },
+  ] });
+  if (snapshots.status !== 'recorded') return;
+  expect(snapshots.tables[0]!.before).toBe(snapshots.tables[0]!.after);
+  expect(snapshots.tables[0]!.before).toBe(await newestSnapshot(engine, snapshotsTableOf(engine.tables.silver)));
+  const v = verdict({ stages: [], benchmark: block, benchmarkExpected: true, scaleRatio: 1, incompleteReason: null, versions: {}, executorOverrides: {} });
+  expect(v).toEqual({ status: 'WARNING', reasons: [{ code: 'SNAPSHOTS_CHANGED', severity: 'WARNING', source: 'benchmark', message: `${goldCopy} changed during the benchmark: snapshot ${before} before, ${after} after` }] });
+}
+
+const trinoSnapshots = (table: string) => `${table.slice(0, table.lastIndexOf('.'))}."${table.slice(table.lastIndexOf('.') + 1)}$snapshots"`;
+
 describe('Trino engine on real Trino', () => {
 
   it('(b) gives every query the DuckDB fingerprint on the same data, from Iceberg tables', () => {
@@ -133,6 +196,28 @@ describe('Trino engine on real Trino', () => {
     expect(block.answer_checks.failed).toBe(0);
     expect(block.answer_checks.passed).toBeGreaterThan(10);
     expect(block.qph).toBeCloseTo((8 / block.total_seconds) * 3600, 6);
+    // Nothing wrote to the tables: each one's snapshot is the same before and after, and is the
+    // newest entry of its $snapshots table.
+    const snapshots = benchmarkSnapshotsSchema.parse(block.snapshots);
+    expect(snapshots.status).toBe('recorded');
+    if (snapshots.status !== 'recorded') return;
+    expect(snapshots.tables.map((t) => [t.layer, t.table, t.error])).toEqual([['silver', trino.tables.silver, null], ['gold', trino.tables.gold, null]]);
+    for (const t of snapshots.tables) {
+      expect(t.before).toMatch(/^-?\d+$/);
+      expect(t.after).toBe(t.before);
+      expect(t.before).toBe(await newestSnapshot(trino, trinoSnapshots(t.table)));
+    }
+  });
+
+  it('records a commit to a table during the benchmark as changed snapshots, a WARNING', async () => {
+    const copy = 'lakehouse.gold.snapshot_probe_trino';
+    const created = await trino.execute(`CREATE TABLE ${copy} AS SELECT * FROM ${trino.tables.gold}`, { timeoutSeconds: 300 });
+    expect(created.ok, created.ok ? '' : created.error.message).toBe(true);
+    try {
+      await expectSnapshotChangeSeen(trino, copy, trinoSnapshots);
+    } finally {
+      await trino.execute(`DROP TABLE IF EXISTS ${copy}`, { timeoutSeconds: 300 });
+    }
   });
 
   it('throughput: two streams run concurrently on Trino, each through its own client', async () => {

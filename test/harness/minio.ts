@@ -14,7 +14,9 @@ export type MinioServer = {
   stop(): Promise<void>;
 };
 
-export async function startMinio(): Promise<MinioServer> {
+/** `host`: the address to bind (default 127.0.0.1); the cluster tier binds the node's bridge IP so pods reach it. */
+export async function startMinio(options: { host?: string } = {}): Promise<MinioServer> {
+  const host = options.host ?? '127.0.0.1';
   const bin = cacheBin('minio');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run bash test/setup/install.sh first`);
   const port = await freePort();
@@ -22,18 +24,18 @@ export async function startMinio(): Promise<MinioServer> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'lakebench-minio-'));
   const accessKey = 'lakebench-test';
   const secretKey = 'lakebench-test-secret';
-  const child: ChildProcess = spawn(bin, ['server', dataDir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
+  const child: ChildProcess = spawn(bin, ['server', dataDir, '--address', `${host}:${port}`, '--console-address', `${host}:${consolePort}`, '--quiet'], {
     env: { ...process.env, MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_REGION: 'us-east-1', MINIO_BROWSER: 'off' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
-    await waitForPort(port, 30_000);
+    await waitForPort(port, 30_000, host);
     // The port opens before the object layer is ready; the health endpoint says when it is.
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const res = await fetch(`http://127.0.0.1:${port}/minio/health/ready`).catch(() => undefined);
+      const res = await fetch(`http://${host}:${port}/minio/health/ready`).catch(() => undefined);
       if (res?.ok) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -42,7 +44,7 @@ export async function startMinio(): Promise<MinioServer> {
     throw new Error(`MinIO did not start: ${(e as Error).message}\n${stderr}`);
   }
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://${host}:${port}`,
     accessKey,
     secretKey,
     region: 'us-east-1',

@@ -1,8 +1,9 @@
 // The datagen pods of the Indexed Job against a real S3 server (MinIO on 127.0.0.1): two "pods"
 // (worker invocations with index 0 and 1) produce the same data fingerprint as the embedded
 // generator for the same parameters; leftovers are removed; a deleted or damaged object is
-// regenerated on resume while complete files are skipped; the manifest waits for every file.
-import { createHash } from 'node:crypto';
+// regenerated on resume (one overwritten with bytes of the same size too) while complete files are
+// skipped; the manifest waits for every file.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +104,19 @@ describe('datagen worker pods on S3', () => {
     const manifest = await finalizeBronze(task);
     expect(manifest.data_fingerprint).toBe(embeddedFingerprint);
     await expect(getBytes('customer/interactions/part-000013.parquet')).rejects.toThrow();
+  });
+
+  it('regenerates an object overwritten with bytes of the same size instead of certifying it by its size', async () => {
+    const good = await getBytes(dataKey(8));
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: dataKey(8), Body: randomBytes(good.length) }));
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: MANIFEST_KEY }));
+    const lines: string[] = [];
+    const again = await runDatagenWorker(task, { index: 0, pods: 2, log: (l) => lines.push(l) });
+    expect([again.generated, again.skipped.length]).toEqual([[8], 6]);
+    expect(lines.join('\n')).toContain(`${dataKey(8)}: content differs from its manifest entry`);
+    const manifest = await finalizeBronze(task);
+    expect(manifest.data_fingerprint).toBe(embeddedFingerprint);
+    expect(Buffer.compare(await getBytes(dataKey(8)), good)).toBe(0);
   });
 
   it('retries a failing step with backoff and gives up with the cause after the last attempt', async () => {

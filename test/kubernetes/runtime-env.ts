@@ -37,7 +37,7 @@ export type RuntimeEnv = {
 
 /** `helm template` of the chart's runner RBAC only, for namespace `ns`. */
 export function runnerRbacYaml(ns: string, sets: string[] = []): string {
-  const r = run(helmVersions.helm3, ['template', 'lakebench', chartDir, '--namespace', ns, ...['storage.garage.enabled=true', ...sets].flatMap((s) => ['--set', s]), '--show-only', 'templates/runner/rbac.yaml']);
+  const r = run(helmVersions.helm3, ['template', 'lakebench', chartDir, '--namespace', ns, ...['storage.garage.enabled=true', 'runner.image.repository=registry.example.com/lakebench/lakebench-runner', ...sets].flatMap((s) => ['--set', s]), '--show-only', 'templates/runner/rbac.yaml']);
   if (r.status !== 0) throw new Error(`helm template failed: ${r.stderr}`);
   // The rendered RoleBinding names the release namespace; the objects get it from applyManifests.
   return r.stdout;

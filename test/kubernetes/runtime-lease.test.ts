@@ -40,9 +40,12 @@ describe('run lease', () => {
     const { client: other } = await env.clientFor('lease-wait');
     const first = new RunLease(client, { holder: 'cron-1', durationSeconds: 30 });
     await first.acquire();
-    const waiting = new RunLease(other, { holder: 'cron-2', durationSeconds: 30, waitSeconds: 60 });
+    let saidWaiting!: () => void;
+    const isWaiting = new Promise<void>((r) => (saidWaiting = r));
+    const waiting = new RunLease(other, { holder: 'cron-2', durationSeconds: 30, waitSeconds: 60, log: (line) => line.startsWith('waiting for the Lease') && saidWaiting() });
     const acquired = waiting.acquire();
-    await new Promise((r) => setTimeout(r, 500));
+    // Released only once the second runner has found the lease held and is waiting (not after a fixed sleep).
+    await withDeadline(isWaiting, 30_000, 'the second runner to wait for the lease');
     await first.release();
     await acquired;
     const lease = await env.admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'lease-wait', name: LEASE_NAME });
@@ -79,11 +82,26 @@ describe('run lease', () => {
     await lease.acquire();
     const coordination = env.admin.makeApiClient(CoordinationV1Api);
     const first = await coordination.readNamespacedLease({ namespace: 'lease-renew', name: LEASE_NAME });
-    await new Promise((r) => setTimeout(r, 2500));
-    const later = await coordination.readNamespacedLease({ namespace: 'lease-renew', name: LEASE_NAME });
+    const renewedAt = (l: typeof first) => new Date(l.spec?.renewTime ?? 0).getTime();
+    // The renewal (every duration/3 = 1 s) is awaited with a deadline, not a fixed sleep.
+    const deadline = Date.now() + 30_000;
+    let later = first;
+    while (renewedAt(later) <= renewedAt(first)) {
+      if (Date.now() > deadline) throw new Error(`the lease was not renewed within 30 s (renewTime still ${String(first.spec?.renewTime)})`);
+      await new Promise((r) => setTimeout(r, 100));
+      later = await coordination.readNamespacedLease({ namespace: 'lease-renew', name: LEASE_NAME });
+    }
     expect(later.spec?.holderIdentity).toBe('runner');
-    expect(new Date(later.spec?.renewTime ?? 0).getTime()).toBeGreaterThan(new Date(first.spec?.renewTime ?? 0).getTime());
+    expect(later.spec?.leaseTransitions).toBe(first.spec?.leaseTransitions);
     await lease.release();
   });
 });
 
+async function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

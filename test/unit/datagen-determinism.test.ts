@@ -1,4 +1,4 @@
-// data.md §4 and §9: files are pure functions of their inputs; any split, any order, any worker
+// docs/data.md §4 and §9: files are pure functions of their inputs; any split, any order, any worker
 // count and any host time zone give the same bytes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, readFileSync, writeFileSync, unlinkSync, existsSync, readdirSync } from 'node:fs';

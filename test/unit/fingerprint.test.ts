@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalCell, fingerprint } from '../../runner/src/benchmark/fingerprint.js';
 
 describe('result fingerprints', () => {
-  it('canonicalises cells as benchmark.md §9 says', () => {
+  it('canonicalises cells as docs/benchmark.md §9 says', () => {
     expect(canonicalCell(null)).toBe('null');
     expect(canonicalCell(12n)).toBe('12');
     expect(canonicalCell(12)).toBe('12');

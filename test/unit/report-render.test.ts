@@ -44,7 +44,7 @@ describe('renderReport', () => {
     expect(passed).toContain('Chart.js v4');
   });
 
-  it('has every section heading, in the order of results.md §4', () => {
+  it('has every section heading, in the order of docs/results.md §4', () => {
     const found = headings(passed);
     expect(found).toEqual(SECTION_HEADINGS);
   });
@@ -69,7 +69,8 @@ describe('renderReport', () => {
     expect(row, 'Q4 row followed by its error row').not.toBeNull();
     expect(row?.[1]).toContain('FAILED');
     expect(row?.[1]).toMatch(/<td>no<\/td>/);
-    expect(row?.[2]).toContain('QUERY_FAILED');
+    // The engine's error code (DuckDB's "Binder Error"), as the runner records it.
+    expect(row?.[2]).toContain('<code>Binder Error</code>');
     expect(row?.[2]).toContain('Binder Error: column &#34;no_such_column&#34; not found');
     // In the chart it is a failure bar, not a median bar.
     const q = chartData(html).charts.find((c) => c.kind === 'queries');
@@ -126,7 +127,8 @@ describe('renderReport', () => {
   });
 
   it('renders the bronze-verify validation table and the scale-ratio gate', () => {
-    const doc = makeMetrics({ status: 'FAILED' });
+    const doc = makeMetrics({ qualityWarning: true, scaleRatio: 0.91 });
+    expect(doc.verdict.reasons.map((r) => r.code)).toEqual(['SCALE_RATIO_LOW', 'QUALITY_WARN']);
     const html = renderReport(doc);
     expect(html).toMatch(/<code>dirt_present<\/code><\/td><td><span class="pill warn">WARN<\/span>/);
     expect(html).toMatch(/Scale ratio \(bronze GB ÷ scale × 10\)<\/td><td class="text">0\.91<\/td><td>≥ 0\.95[^<]*<\/td><td><span class="pill fail">/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as s from '../../runner/src/model/scale.js';
 
-// The worked values of data.md §2.
+// The worked values of docs/data.md §2.
 const TABLE = [
   { scale: 0.01, bytes: 107_374_182, rows: 25_565, files: 1, customers: 1_000, hottest: 1.99 },
   { scale: 0.1, bytes: 1_073_741_824, rows: 255_652, files: 2, customers: 10_000, hottest: 1.33 },

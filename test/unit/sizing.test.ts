@@ -1,4 +1,4 @@
-// The one sizing model (pipeline.md §9): the spec's table, the ceiling, monotonic outputs over a
+// The one sizing model (docs/pipeline.md §9): the spec's table, the ceiling, monotonic outputs over a
 // scale grid from 0.01 to 100,000, and the preflight and `recommend` built on the same function.
 import { describe, expect, it } from 'vitest';
 import { executorCount, jobSizing, requirement, capacityShortfalls, largestFeasibleScale, datagenPods, maxPartitionBytesMb, alwaysOnFor, BATCH_JOBS, STREAMING_JOBS, EXECUTOR_CEILING } from '../../runner/src/model/sizing.js';

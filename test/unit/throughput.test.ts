@@ -1,4 +1,4 @@
-// Throughput mode's pure parts (benchmark.md §7): seeded stream orders, the throughput QpH formula,
+// Throughput mode's pure parts (docs/benchmark.md §7): seeded stream orders, the throughput QpH formula,
 // composite QpH and the median over iterations.
 import { describe, expect, it } from 'vitest';
 import { streamOrder, throughputQph, throughputWallSeconds, medianThroughputQph } from '../../runner/src/benchmark/stream-order.js';

@@ -149,7 +149,8 @@ tolerations:
 {{/* Catalog ---------------------------------------------------------------------------------- */}}
 {{- define "lakebench.hiveHost" -}}
 {{- if eq .Values.catalog.hive.provider "stackable" -}}
-{{- printf "%s-metastore" (include "lakebench.componentName" (dict "root" . "component" "hive")) -}}
+{{- /* hive-operator 25.3.0 names the metastore role Service after the HiveCluster itself. */ -}}
+{{- include "lakebench.componentName" (dict "root" . "component" "hive") -}}
 {{- else -}}
 {{- include "lakebench.componentName" (dict "root" . "component" "hive-metastore") -}}
 {{- end -}}
@@ -165,7 +166,9 @@ tolerations:
   value: /opt/hive/conf-lakebench
 - name: HIVE_AUX_JARS_PATH
   value: /opt/hive/aux/postgresql-jdbc.jar
-# Puts hadoop-aws and the AWS SDK bundle (shipped under share/hadoop/tools) on the classpath.
+# The Apache Hive 4.0.1 image ships the full Hadoop 3.3.6 distribution: this enables its shell profile
+# libexec/shellprofile.d/hadoop-aws.sh, which puts share/hadoop/tools/lib's hadoop-aws-3.3.6 and
+# aws-java-sdk-bundle-1.12.367 (S3A and the SDK v1 credential providers of core-site.xml) on the classpath.
 - name: HADOOP_OPTIONAL_TOOLS
   value: hadoop-aws
 - name: HADOOP_HEAPSIZE
@@ -208,7 +211,7 @@ tolerations:
     secretKeyRef:
       name: {{ include "lakebench.postgresSecretName" . }}
       key: password
-# run-java.sh sizes the heap from the container limit, leaving the rest as headroom.
+# Read by run-java.sh, which starts both Polaris 1.7.0 images: the heap as a share of the memory limit.
 - name: JAVA_MAX_MEM_RATIO
   value: {{ .Values.catalog.polaris.heapPercent | quote }}
 {{- end -}}
@@ -314,13 +317,21 @@ tolerations:
 
 {{/* Value checks the JSON schema cannot express; each message names the value. */}}
 {{- define "lakebench.validate" -}}
+{{- /* Values without a usable default, all named in one message so one retry is enough. */ -}}
+{{- $missing := list -}}
+{{- if not .Values.runner.image.repository -}}
+{{- $missing = append $missing "runner.image.repository is required: no public registry serves the runner image; build it from the repository's Dockerfile, push it to your registry and set runner.image.repository (and runner.image.tag, default the chart's appVersion); chart README, \"The runner image\"" -}}
+{{- end -}}
 {{- if not .Values.storage.garage.enabled -}}
 {{- if not .Values.storage.s3.endpoint -}}
-{{- fail "storage.s3.endpoint is required: set it to your S3 endpoint URL, or set storage.garage.enabled=true for the in-chart Garage" -}}
+{{- $missing = append $missing "storage.s3.endpoint is required: set it to your S3 endpoint URL, or set storage.garage.enabled=true for the in-chart Garage" -}}
 {{- end -}}
 {{- if not .Values.storage.s3.existingSecret -}}
-{{- fail "storage.s3.existingSecret is required: name a Secret holding the S3 access key id and secret access key, or set storage.garage.enabled=true" -}}
+{{- $missing = append $missing "storage.s3.existingSecret is required: name a Secret holding the S3 access key id and secret access key, or set storage.garage.enabled=true" -}}
 {{- end -}}
+{{- end -}}
+{{- if $missing -}}
+{{- fail (printf "\n- %s" (join "\n- " $missing)) -}}
 {{- end -}}
 {{- if and (eq .Values.tableFormat "delta") (eq .Values.catalog.type "polaris") -}}
 {{- fail "tableFormat=delta needs catalog.type=hive: the validated Delta combination is Hive/Delta/Trino" -}}

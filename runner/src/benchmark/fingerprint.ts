@@ -1,4 +1,4 @@
-// Result fingerprints (benchmark.md §9): canonical cells, rows as JSON arrays sorted by their text,
+// Result fingerprints (docs/benchmark.md §9): canonical cells, rows as JSON arrays sorted by their text,
 // SHA-256 over the lower-case column names and those rows. Row order and tie-breaking never matter.
 import { createHash } from 'node:crypto';
 import type { Cell } from '../engines/engine.js';

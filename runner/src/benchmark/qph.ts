@@ -1,4 +1,4 @@
-// QpH arithmetic (benchmark.md §7). A failed query adds its time to the denominator and nothing to
+// QpH arithmetic (docs/benchmark.md §7). A failed query adds its time to the denominator and nothing to
 // the numerator; if every query fails QpH is 0, never undefined.
 import type { QueryClass } from '../model/metrics.js';
 

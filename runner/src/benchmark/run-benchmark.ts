@@ -1,4 +1,4 @@
-// The benchmark stage (benchmark.md §7): power, throughput or composite (power, then throughput) →
+// The benchmark stage (docs/benchmark.md §7): power, throughput or composite (power, then throughput) →
 // answer checks → QpH, as the `benchmark` block of metrics.json.
 import type { LakebenchConfig } from '../config/schema.js';
 import type { QueryEngine } from '../engines/engine.js';
@@ -11,6 +11,7 @@ import { answerChecks, type GoldRows } from './answer-checks.js';
 import { compositeQph, qph, qphByClass } from './qph.js';
 import { assertThroughputCache, throughputRun, type ThroughputRun } from './throughput-run.js';
 import { medianThroughputQph, throughputQph, throughputWallSeconds } from './stream-order.js';
+import { readSnapshots, snapshotsRecord } from './snapshot-reader.js';
 
 export type BenchmarkOutcome = { block: BenchmarkBlock; runs: QueryRun[] };
 
@@ -27,7 +28,8 @@ export function checkBenchmarkConfig(config: LakebenchConfig): void {
 function applyChecks(runs: QueryRun[], manifest: Manifest, gold: GoldRows | null): void {
   const checks = answerChecks(runs, manifest, gold);
   for (const q of runs) {
-    q.result.checks = checks.get(q.def.id) ?? [];
+    // Appended: summarise() may already have recorded a rounding difference between executions.
+    q.result.checks = [...q.result.checks, ...(checks.get(q.def.id) ?? [])];
     const failed = q.result.checks.filter((c) => c.status === 'failed');
     if (q.result.success && failed.length > 0) {
       q.result.success = false;
@@ -70,7 +72,10 @@ function evaluateStreams(run: ThroughputRun, manifest: Manifest, gold: GoldRows 
     return { iteration, wall_seconds: throughputWallSeconds(timed), executions: timed.length, successes: timed.filter((t) => t.success).length, qph: throughputQph(timed) };
   });
 
-  const queries = QUERIES.map((def) => summarise(def, run.streams.flatMap((s) => s.executions.filter((e) => e.def.id === def.id).map((e) => e.outcome))));
+  const queries = QUERIES.map((def) => {
+    const executions = run.streams.flatMap((s) => s.executions.filter((e) => e.def.id === def.id).map((e) => ({ outcome: e.outcome, context: { iteration: s.iteration, stream: s.streamId, flushedBefore: false } })));
+    return summarise(def, executions.map((e) => e.outcome), executions.map((e) => e.context));
+  });
   applyChecks(queries, manifest, gold);
   markStreamFailures(queries, streams);
   return { streams, iterations, qph: medianThroughputQph(iterations.map((i) => i.qph)), queries };
@@ -96,6 +101,9 @@ export async function runBenchmark(engine: QueryEngine, config: LakebenchConfig,
   checkBenchmarkConfig(config);
   const withPower = b.mode === 'power' || b.mode === 'composite';
   const withStreams = b.mode === 'throughput' || b.mode === 'composite';
+  // Cluster tables are Iceberg unless the config says Delta; the embedded engine has no snapshots.
+  const tableFormat = config.cluster?.tableFormat ?? 'iceberg';
+  const snapshotsBefore = await readSnapshots(engine, tableFormat, b.timeoutSeconds);
 
   const power = withPower ? await powerRun(engine, { iterations: b.iterations, cache: b.cache, timeoutSeconds: b.timeoutSeconds }, onProgress) : null;
   // Composite: the power run's warm-up and timed passes already warmed the engine for the streams.
@@ -106,6 +114,7 @@ export async function runBenchmark(engine: QueryEngine, config: LakebenchConfig,
   // Untimed: the gold rows Q9 must agree with.
   const gold = await engine.execute(adapt(GOLD_LATEST, engine.dialect, engine.tables), { timeoutSeconds: b.timeoutSeconds });
   const goldRows: GoldRows | null = gold.ok ? { columns: gold.columns, rows: gold.rows } : null;
+  const snapshots = snapshotsRecord(snapshotsBefore, await readSnapshots(engine, tableFormat, b.timeoutSeconds));
 
   let powerQph: number | null = null;
   if (power) {
@@ -138,7 +147,7 @@ export async function runBenchmark(engine: QueryEngine, config: LakebenchConfig,
       composite_qph: composite,
       qph_by_class: qphByClass(timed),
       total_seconds: timed.reduce((s, t) => s + t.elapsedSeconds, 0),
-      snapshots: null,
+      snapshots,
       queries: runs.map((q) => q.result),
       streams_results: streams?.streams ?? [],
       throughput_iterations: streams?.iterations ?? [],

@@ -1,4 +1,4 @@
-// Throughput-stream orders and throughput QpH arithmetic (benchmark.md §7), kept pure so they can
+// Throughput-stream orders and throughput QpH arithmetic (docs/benchmark.md §7), kept pure so they can
 // be tested without an engine.
 import { Stream } from '../datagen/random.js';
 import { median } from './qph.js';

@@ -1,4 +1,4 @@
-// The throughput run (benchmark.md §7–8): N streams, each on a session of its own opened before
+// The throughput run (docs/benchmark.md §7–8): N streams, each on a session of its own opened before
 // timing starts, run all 8 queries once each in the stream's seeded order, concurrently. Every
 // execution's start and finish are recorded relative to the test's origin (the moment the streams
 // are released), so wall time (first start to last finish) and the streams' overlap can be checked

@@ -1,12 +1,13 @@
 // Shared set-up of the commands: the validated config (file + flags), the platform, and the
 // result stores, each checked before anything is written.
-import { access, constants, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import type { LakebenchConfig } from '../config/schema.js';
 import { LocalStore } from '../storage/local-store.js';
 import { S3Store } from '../storage/s3-store.js';
-import { BadInputError } from '../util/errors.js';
+import { prepareOutputFolder } from '../storage/output-folder.js';
+import { OutputLock } from '../storage/output-lock.js';
+import { platformKind } from './platform-session.js';
 
 export type CommonArgs = { config?: string; scale?: number; output?: string; local?: boolean; json?: boolean; bucket?: string };
 
@@ -16,17 +17,9 @@ export function resolveConfig(args: CommonArgs): LakebenchConfig {
   return loadConfig(args.config, overrides);
 }
 
-/** The output folder must exist (or be creatable) and accept a file, or nothing starts. */
+/** The output folder must exist (or be creatable), be real storage and accept a file, or nothing starts. */
 export async function checkOutputWritable(output: string): Promise<void> {
-  const probe = path.join(output, `.lakebench-write-probe-${process.pid}`);
-  try {
-    await mkdir(output, { recursive: true });
-    await access(output, constants.W_OK);
-    await writeFile(probe, '');
-    await rm(probe, { force: true });
-  } catch (e) {
-    throw new BadInputError(`output folder is not writable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path.resolve(output));
-  }
+  await prepareOutputFolder(output);
 }
 
 export async function resultStores(config: LakebenchConfig): Promise<{ local: LocalStore; remote?: S3Store }> {
@@ -37,4 +30,13 @@ export async function resultStores(config: LakebenchConfig): Promise<{ local: Lo
   const remote = new S3Store(bucket);
   await remote.check();
   return { local, remote };
+}
+
+/**
+ * Embedded commands that write the output folder hold its lock until they end (released on exit and
+ * on SIGINT/SIGTERM too). A cluster run has the namespace's Lease instead. Undefined off embedded.
+ */
+export async function lockOutputFolder(config: LakebenchConfig, command: string, waitSeconds: number | undefined, log: (line: string) => void): Promise<OutputLock | undefined> {
+  if (platformKind(config) !== 'embedded') return undefined;
+  return OutputLock.acquire(await prepareOutputFolder(config.output), { command, waitSeconds: waitSeconds ?? 0, log });
 }

@@ -7,6 +7,7 @@ import { datagenTaskSchema, type DatagenTask } from '../datagen/datagen-task.js'
 import { runDatagenWorker } from '../datagen/upload-worker.js';
 import { finalizeBronze } from '../datagen/bronze-finalize.js';
 import { BadInputError } from '../util/errors.js';
+import { numberOption } from './number-flag.js';
 
 type WorkerArgs = { task: string; index?: number; pods: number; workDir?: string };
 
@@ -39,8 +40,8 @@ export const datagenWorkerCommand = {
   builder: (y: Argv) =>
     y
       .option('task', { type: 'string', demandOption: true, describe: 'the datagen task document (JSON) the runner rendered' })
-      .option('index', { type: 'number', describe: 'this pod’s index [default: $JOB_COMPLETION_INDEX]' })
-      .option('pods', { type: 'number', demandOption: true, describe: 'number of pods sharing the files' })
+      .option('index', numberOption('index', 'this pod’s index [default: $JOB_COMPLETION_INDEX]', { integer: true, min: 0, max: 100_000 }))
+      .option('pods', { ...numberOption('pods', 'number of pods sharing the files', { integer: true, min: 1, max: 100_000 }), demandOption: true })
       .option('work-dir', { type: 'string', describe: 'local folder for files being generated [default: a temp folder]' }),
   handler: async (args: WorkerArgs) => {
     if (!Number.isInteger(args.pods) || args.pods < 1) throw new BadInputError(`must be a positive integer, got ${args.pods}`, '--pods');

@@ -7,6 +7,7 @@ import { manifestSchema, type Manifest } from '../datagen/manifest.js';
 import { newRunId, RUN_ID_PATTERN } from '../model/run-id.js';
 import { planYaml, runPlan } from '../platforms/kubernetes/manifests/plan.js';
 import { BadInputError } from '../util/errors.js';
+import { numberOption } from './number-flag.js';
 
 type PlanArgs = { config?: string; scale?: number; runId?: string; manifest?: string };
 
@@ -24,7 +25,7 @@ export const planCommand = {
   builder: (y: Argv) =>
     y
       .option('config', { alias: 'c', type: 'string', describe: 'config YAML with a cluster: section (${VAR} substituted)' })
-      .option('scale', { type: 'number', describe: 'scale factor [default: the config’s]' })
+      .option('scale', numberOption('scale', 'scale factor [default: the config’s]', {}))
       .option('run-id', { type: 'string', describe: 'run id to name and label the objects with [default: a new one]' })
       .option('manifest', { type: 'string', describe: 'a datagen manifest.json: the stage documents carry its file count, totals and fingerprint instead of projected ones' })
       .example('$0 plan --config lakebench.yaml --scale 100 | kubectl apply --dry-run=server -f -', 'let the API server check every object'),

@@ -8,6 +8,7 @@ import type { Platform } from '../platforms/platform.js';
 import type { RunHooks } from '../pipeline/run-batch.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { EmbeddedPlatform } from '../platforms/embedded/embedded-platform.js';
+import { checkWarehousePath } from '../platforms/embedded/warehouse.js';
 import { KubernetesPlatform } from '../platforms/kubernetes/kubernetes-platform.js';
 import { KubeClient, loadKubeConfig } from '../platforms/kubernetes/client.js';
 import { LEASE_NAME, RunLease } from '../platforms/kubernetes/lease.js';
@@ -31,6 +32,7 @@ export function platformKind(config: LakebenchConfig): 'embedded' | 'kubernetes'
 
 export function openPlatform(config: LakebenchConfig, args: ClusterArgs, timeoutSeconds: number, log: (line: string) => void): PlatformSession {
   if (platformKind(config) === 'embedded') {
+    checkWarehousePath(config.output);
     const platform = new EmbeddedPlatform(config.output);
     return {
       platform,
@@ -52,7 +54,7 @@ export function openPlatform(config: LakebenchConfig, args: ClusterArgs, timeout
       const lease = new RunLease(client, { holder, waitSeconds: args.waitForLease });
       await lease.acquire();
       const leaseName = `${client.namespace}/${LEASE_NAME}`;
-      for (const store of stores) for (const id of await markStaleRuns(store, { by: holder, lease: leaseName })) runLog(`marked stale run ${id} incomplete in ${store.location}`);
+      for (const store of stores) for (const id of await markStaleRuns(store, { by: holder, lease: leaseName, warn: (m) => runLog(`warning: ${m}`) })) runLog(`marked stale run ${id} incomplete in ${store.location}`);
       const guard = new RunGuard({ stores, stopWork: () => platform.stopRunning(), release: () => lease.release(), log: runLog });
       return {
         lease: leaseName,

@@ -7,6 +7,7 @@ import { alwaysOnFor, largestFeasibleScale, requirement, type Cluster } from '..
 import { sizingOptions } from '../model/sizing-options.js';
 import { DEFAULT_ENGINE, preflightLines, requirementLines, stageLines } from '../platforms/kubernetes/manifests/sizing-table.js';
 import { BadInputError } from '../util/errors.js';
+import { numberOption } from './number-flag.js';
 
 type RecommendArgs = { config?: string; scale?: number; nodes?: number; nodeCpu?: number; nodeMemoryGb?: number; json?: boolean };
 
@@ -26,11 +27,11 @@ export const recommendCommand = {
   describe: 'Show per-stage executors, peak requests, datagen pods and the cluster a scale needs; with a node size, whether it fits and the largest scale that does',
   builder: (y: Argv) =>
     y
-      .option('scale', { type: 'number', describe: 'scale factor [default: the config’s]' })
+      .option('scale', numberOption('scale', 'scale factor [default: the config’s]', {}))
       .option('config', { alias: 'c', type: 'string', describe: 'config YAML: query engine, executor overrides, Spark version, declared nodes' })
-      .option('nodes', { type: 'number', describe: 'number of worker nodes' })
-      .option('node-cpu', { type: 'number', describe: 'allocatable CPU per node' })
-      .option('node-memory-gb', { type: 'number', describe: 'allocatable memory per node, GiB' })
+      .option('nodes', numberOption('nodes', 'number of worker nodes', { integer: true, min: 1, max: 100_000 }))
+      .option('node-cpu', numberOption('node-cpu', 'allocatable CPU per node', { min: 0, minExclusive: true, max: 100_000 }))
+      .option('node-memory-gb', numberOption('node-memory-gb', 'allocatable memory per node, GiB', { min: 0, minExclusive: true, max: 1_000_000 }))
       .option('json', { type: 'boolean', default: false, describe: 'print the numbers as JSON' })
       .example('$0 recommend --scale 100 --nodes 8 --node-cpu 32 --node-memory-gb 256', 'does scale 100 fit eight 32-core nodes?'),
   handler: (args: RecommendArgs) => {

@@ -1,20 +1,37 @@
-// Reading a config: YAML file (optional) → env substitution → flag overrides → zod validation.
-import { readFileSync } from 'node:fs';
+// Reading a config: YAML file (optional) → YAML parse → env substitution into scalar values → flag
+// overrides → zod validation. Whatever the file holds (an alias bomb, a nesting thousands deep,
+// binary junk, a device), the answer is exit 2 naming the file, never a stack trace or a hang.
+import { readFileSync, statSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { configSchema, type LakebenchConfig } from './schema.js';
 import { describeIssues } from './issues.js';
-import { substituteEnv } from './env.js';
-import { BadInputError } from '../util/errors.js';
+import { substituteEnvInDocument } from './env.js';
+import { BadInputError, errorMessage } from '../util/errors.js';
+
+/** A config is a few KiB; a ConfigMap holds at most 1 MiB. Anything larger is not a config. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Aliases expanded while building the config: a handful in a real file, billions in an alias bomb. */
+const MAX_ALIAS_COUNT = 100;
 
 export type ConfigOverrides = { scale?: number; output?: string; seed?: number; platform?: LakebenchConfig['platform'] };
 
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): unknown {
-  const doc = parseDocument(substituteEnv(text, env, file), { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    throw new BadInputError(`malformed YAML: ${first.message.split('\n')[0]}`, file);
+  let value: unknown;
+  try {
+    const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    if (doc.errors.length > 0) {
+      const first = doc.errors[0]!;
+      throw new BadInputError(`malformed YAML: ${first.message.split('\n')[0]}`, file);
+    }
+    substituteEnvInDocument(doc, env, file);
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    if (e instanceof BadInputError) throw e;
+    // The yaml package refuses alias expansion past maxAliasCount with a ReferenceError; a nesting
+    // deep enough overflows the stack (RangeError). Both are the file's fault.
+    const why = e instanceof RangeError ? 'nested too deeply' : errorMessage(e).split('\n')[0];
+    throw new BadInputError(`unusable YAML: ${why}`, file);
   }
-  const value: unknown = doc.toJS() ?? {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new BadInputError('the top level must be a mapping of keys', file);
   return value;
 }
@@ -30,8 +47,13 @@ export function loadConfig(file: string | undefined, overrides: ConfigOverrides 
   if (file) {
     let text: string;
     try {
+      // A device or FIFO (/dev/zero, /dev/stdin) would be read forever: only a regular file of config size.
+      const info = statSync(file);
+      if (!info.isFile()) throw new BadInputError(`not a regular file (${info.isDirectory() ? 'a directory' : 'a device, socket or pipe'})`, file);
+      if (info.size > MAX_CONFIG_BYTES) throw new BadInputError(`${info.size} bytes: a config file is at most ${MAX_CONFIG_BYTES} bytes`, file);
       text = readFileSync(file, 'utf8');
     } catch (e) {
+      if (e instanceof BadInputError) throw e;
       throw new BadInputError(`cannot read config file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
     }
     raw = parseConfigText(text, file, env) as Record<string, unknown>;

@@ -3,9 +3,30 @@
 // Every object is strict: an unknown key is an error, never silently ignored.
 import { z } from 'zod';
 
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?Z)?$/;
+
+/** Epoch ms of an ISO date or UTC instant that names a real calendar day and time, else null. */
+export function instantMs(value: string): number | null {
+  const m = ISO_INSTANT.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  // Date.parse rolls 2024-02-30 over to March 1st; a round trip through the fields does not.
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  const same = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && back.getUTCHours() === h && back.getUTCMinutes() === mi && back.getUTCSeconds() === s;
+  return same ? ms : null;
+}
+
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?Z)?$/, 'expected an ISO date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)');
+  .regex(ISO_INSTANT, 'expected an ISO date (YYYY-MM-DD) or a UTC instant (YYYY-MM-DDTHH:MM:SSZ)')
+  .refine((v) => !ISO_INSTANT.test(v) || instantMs(v) !== null, { message: 'not a calendar date or time (month 01–12, a day the month has, hours 00–23)' });
+
+/**
+ * Node timers hold at most 2^31 − 1 ms (about 24.8 days); a longer one fires at once. Every timeout
+ * and wait given in seconds (config or flag) stays below that.
+ */
+export const MAX_TIMEOUT_SECONDS = 2_000_000;
 
 const checkMode = z.enum(['fail', 'warn']);
 const threshold = (max: number | undefined, mode: 'fail' | 'warn' = 'fail') =>
@@ -63,7 +84,15 @@ export const configSchema = z.strictObject({
   datagen: z
     .strictObject({
       window: z
-        .strictObject({ start: isoDate.default('2024-01-01'), end: isoDate.default('2025-12-31') }).prefault({}),
+        .strictObject({ start: isoDate.default('2024-01-01'), end: isoDate.default('2025-12-31') })
+        .refine(
+          (w) => {
+            const [start, end] = [instantMs(w.start), instantMs(w.end)];
+            return start === null || end === null || end > start;
+          },
+          { message: 'the window is half-open [start, end): end must be after start' },
+        )
+        .prefault({}),
       fileSizeMb: z.number().int().min(1).max(4096).optional().describe('nominal file size; default 16 MB embedded, 512 MB in a cluster'),
       dirtyRatio: z.number().min(0).max(1).default(0.08),
       workers: z.number().int().min(1).max(256).optional().describe('parallel generator workers; default: CPU count'),
@@ -73,7 +102,7 @@ export const configSchema = z.strictObject({
       pod: z
         .strictObject({ cpu: z.number().positive(), memoryGb: z.number().min(1) })
         .optional()
-        .describe('cluster: requests of one datagen pod; default 4 CPU / 4 GiB (data.md §7)'),
+        .describe('cluster: requests of one datagen pod; default 4 CPU / 4 GiB (docs/data.md §7)'),
     }).prefault({}),
 
   benchmark: z
@@ -110,7 +139,7 @@ export const configSchema = z.strictObject({
     .strictObject({
       mode: z.enum(['batch']).default('batch').describe('continuous mode is not implemented yet'),
       preBenchmarkMaintenance: z.boolean().default(true),
-      timeoutSeconds: z.number().positive().optional().describe('per-stage timeout; default max(3600, scale × 60)'),
+      timeoutSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe('per-stage timeout; default max(3600, scale × 60)'),
     }).prefault({}),
 
   silver: z
@@ -200,8 +229,9 @@ export const configSchema = z.strictObject({
               'gold-finalize': stageResources.optional(),
             })
             .prefault({})
-            .describe('per-stage pod sizes replacing the profile of pipeline.md §9.1 (small clusters)'),
+            .describe('per-stage pod sizes replacing the profile of docs/pipeline.md §9.1 (small clusters)'),
           allowOverCeiling: z.boolean().default(false).describe('acknowledge executor overrides above 28'),
+          prometheusMetrics: z.boolean().default(false).describe("serve the drivers' PrometheusServlet and executor metrics on the UI port (turns the Spark UI on)"),
           packages: z.array(z.string().regex(/^[\w.-]+:[\w.-]+:[\w.-]+$/, 'group:artifact:version')).optional().describe('Maven packages of the jobs; default: Iceberg, S3A (and Delta) for the Spark version'),
         }).prefault({}),
       runnerImage: z.string().optional(),

@@ -1,4 +1,4 @@
-// Per-file aggregates of data.md §8.2, summed into the manifest. Money is counted in integer cents
+// Per-file aggregates of docs/data.md §8.2, summed into the manifest. Money is counted in integer cents
 // so that every later stage can check itself exactly.
 
 export type RowFacts = {

@@ -1,6 +1,7 @@
-// The bronze bucket as the datagen pods use it: object sizes, JSON documents, streamed multipart
-// uploads of large files, listings and batch deletes. Credentials come only from the environment
-// (the SDK's default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+// The bronze bucket as the datagen pods use it: object sizes and hashes, JSON documents, streamed
+// multipart uploads of large files, listings and batch deletes. Credentials come only from the
+// environment (the SDK's default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import {
   DeleteObjectsCommand,
@@ -40,6 +41,21 @@ export class BronzeBucket {
   async size(key: string): Promise<number | undefined> {
     try {
       return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))).ContentLength;
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** SHA-256 of an object's bytes, streamed (flat memory for 512 MB objects); undefined when it is missing. */
+  async sha256(key: string): Promise<string | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!res.Body) return undefined;
+      const hash = createHash('sha256');
+      const reader = res.Body.transformToWebStream().getReader();
+      for (let part = await reader.read(); !part.done; part = await reader.read()) hash.update(part.value as Uint8Array);
+      return hash.digest('hex');
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;

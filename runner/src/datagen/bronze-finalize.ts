@@ -1,6 +1,6 @@
 // Before and after the datagen pods: clear what a new dataset must not inherit, then assemble the
 // manifest once every entry is in place and remove objects under the data prefix it does not name
-// (data.md §2.2: leftovers from a larger earlier run inflate the input downstream).
+// (docs/data.md §2.2: leftovers from a larger earlier run inflate the input downstream).
 import { fileKey, fileName } from './dataset.js';
 import { buildManifest, fileEntrySchema, type FileEntry, type Manifest } from './manifest.js';
 import { BronzeBucket } from './bronze-bucket.js';

@@ -1,4 +1,4 @@
-// The 41 bronze columns of data.md §5, in file order, as data. bronze-verify checks files against
+// The 41 bronze columns of docs/data.md §5, in file order, as data. bronze-verify checks files against
 // this list, and the generator writes exactly these names and types.
 
 export type BronzeType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' | 'TIMESTAMP WITH TIME ZONE';
@@ -6,7 +6,7 @@ export type BronzeType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR'
 export type BronzeColumn = {
   name: string;
   type: BronzeType;
-  /** Null only where data.md §5.1 makes it structural; every other column is never null. */
+  /** Null only where docs/data.md §5.1 makes it structural; every other column is never null. */
   nullable: boolean;
 };
 

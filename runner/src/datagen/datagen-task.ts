@@ -6,7 +6,7 @@ import type { LakebenchConfig } from '../config/schema.js';
 import { datasetParams, fileName, manifestEntryName, type DatasetParams } from './dataset.js';
 import { manifestSchema } from './manifest.js';
 
-/** Nominal bronze file size in a cluster (data.md §2; the embedded mode uses 16 MB). */
+/** Nominal bronze file size in a cluster (docs/data.md §2; the embedded mode uses 16 MB). */
 export const CLUSTER_FILE_SIZE_MB = 512;
 export const DATA_PREFIX = 'customer/interactions/';
 export const MANIFEST_PREFIX = 'customer/_manifest/';
@@ -16,7 +16,7 @@ export const datagenTaskSchema = z.strictObject({
   run_id: z.string().min(1),
   dataset: manifestSchema.shape.dataset,
   storage: z.strictObject({ endpoint: z.url(), region: z.string().min(1), path_style: z.boolean(), bucket: z.string().min(3) }),
-  /** Image reference recorded in the manifest (data.md §8.1). */
+  /** Image reference recorded in the manifest (docs/data.md §8.1). */
   image: z.string().nullable(),
 });
 export type DatagenTask = z.infer<typeof datagenTaskSchema>;
@@ -47,7 +47,7 @@ export function datagenTask(runId: string, params: DatasetParams, storage: { end
   });
 }
 
-/** The file indices pod `index` of `pods` owns: index mod pods (data.md §7). */
+/** The file indices pod `index` of `pods` owns: index mod pods (docs/data.md §7). */
 export function indicesOf(fileCount: number, index: number, pods: number): number[] {
   const out: number[] = [];
   for (let i = index; i < fileCount; i += pods) out.push(i);

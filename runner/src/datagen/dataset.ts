@@ -1,4 +1,4 @@
-// The dataset parameters a run generates from (data.md §8.1 "dataset"), and the per-file key that
+// The dataset parameters a run generates from (docs/data.md §8.1 "dataset"), and the per-file key that
 // seeds every random stream of a file.
 import { createHash } from 'node:crypto';
 import { BYTES_PER_ROW, PAYLOAD_BYTES, ROW_GROUP_ROWS, MiB, customerCount, fileCount, totalRows, hottestCustomerShare } from '../model/scale.js';
@@ -45,7 +45,11 @@ export function parseInstantUs(value: string, field: string): number {
   return ms * 1000;
 }
 
-export function datasetParams(input: DatasetInput): DatasetParams {
+/**
+ * The dataset checks that need nothing but the config (window, customer law at this scale): a run
+ * makes them before its record exists, so a dataset that cannot be generated is refused up front.
+ */
+export function checkDatasetInput(input: Pick<DatasetInput, 'scale' | 'windowStart' | 'windowEnd' | 'customerLaw'>): { start: number; end: number; customers: number } {
   const start = parseInstantUs(input.windowStart, 'datagen.window.start');
   const end = parseInstantUs(input.windowEnd, 'datagen.window.end');
   if (end <= start) throw new BadInputError(`window end ${input.windowEnd} is not after start ${input.windowStart}`, 'datagen.window');
@@ -57,6 +61,11 @@ export function datasetParams(input: DatasetInput): DatasetParams {
       'datagen.customers',
     );
   }
+  return { start, end, customers };
+}
+
+export function datasetParams(input: DatasetInput): DatasetParams {
+  const { start, end, customers } = checkDatasetInput(input);
   const fileSizeBytes = input.fileSizeMb * MiB;
   return {
     schema: 'customer360',

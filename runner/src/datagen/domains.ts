@@ -1,4 +1,4 @@
-// Value domains and weights of data.md §5–6. Weights are cumulative where a distribution is skewed.
+// Value domains and weights of docs/data.md §5–6. Weights are cumulative where a distribution is skewed.
 
 export const INTERACTION_TYPES = ['purchase', 'browse', 'support', 'login', 'abandoned_cart'] as const;
 export const INTERACTION_CUMULATIVE = [0.18, 0.53, 0.65, 0.85, 1.0];
@@ -19,7 +19,7 @@ export const QUALITY_FLAGS = ['clean', 'duplicate_suspected', 'incomplete_data',
 export const QUALITY_FLAG_CUMULATIVE = [0.92, 0.94, 0.97, 1.0];
 export const UA_OS = ['Windows NT 10.0', 'macOS 14.0', 'Linux', 'iOS 17', 'Android 14'] as const;
 
-/** The 22 (city, state) pairs of data.md §5.4, with their deliberate naming inconsistencies. */
+/** The 22 (city, state) pairs of docs/data.md §5.4, with their deliberate naming inconsistencies. */
 export const CITY_STATE_PAIRS: readonly (readonly [string, string])[] = [
   ['New York', 'NY'],
   ['NYC', 'New York'],

@@ -1,11 +1,13 @@
 // Generates a whole bronze dataset into a local folder with a pool of worker threads: removes
-// leftovers the new manifest will not name, skips files that are already complete (resume), writes
-// one manifest entry per file as it lands, then the final manifest.
+// leftovers the new manifest will not name, skips files that are already complete and whose bytes
+// still hash to their entry (resume), writes one manifest entry per file as it lands, then the
+// final manifest.
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileKey, fileName, manifestEntryName, type DatasetParams } from './dataset.js';
 import { buildManifest, fileEntrySchema, manifestSchema, type FileEntry, type Manifest } from './manifest.js';
+import { sha256File } from './parquet-file.js';
 import { startWorker } from '../util/workers.js';
 import { writeJsonAtomic } from '../util/fs-atomic.js';
 
@@ -34,8 +36,8 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
   const entries = new Map<number, FileEntry>();
   const todo: number[] = [];
   for (let i = 0; i < params.file_count; i++) {
-    const done = await completedEntry(bronzeDir, entriesDir, i);
-    if (done && done.stream_key === fileKey(params, i)) entries.set(i, done);
+    const done = await completedEntry(params, bronzeDir, entriesDir, i);
+    if (done) entries.set(i, done);
     else todo.push(i);
   }
   const skipped = entries.size;
@@ -78,18 +80,24 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
   return manifest;
 }
 
-/** A file counts as done when its data file and manifest entry both exist and the sizes agree. */
-async function completedEntry(bronzeDir: string, entriesDir: string, index: number): Promise<FileEntry | undefined> {
+/**
+ * A file counts as done only when its manifest entry comes from these parameters and the file's
+ * bytes hash to the entry's content_hash: a file overwritten with anything else, even of the same
+ * size, is generated again rather than certified by the manifest and its fingerprint.
+ */
+async function completedEntry(params: DatasetParams, bronzeDir: string, entriesDir: string, index: number): Promise<FileEntry | undefined> {
   try {
     const entry = fileEntrySchema.parse(JSON.parse(await readFile(path.join(entriesDir, manifestEntryName(index)), 'utf8')));
-    const size = (await stat(path.join(bronzeDir, fileName(index)))).size;
-    return size === entry.bytes ? entry : undefined;
+    if (entry.stream_key !== fileKey(params, index)) return undefined;
+    const file = path.join(bronzeDir, fileName(index));
+    if ((await stat(file)).size !== entry.bytes) return undefined; // cheap before the hash
+    return `sha256:${await sha256File(file)}` === entry.content_hash ? entry : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Anything under the data prefix that the new manifest will not name goes (data.md §2.2). */
+/** Anything under the data prefix that the new manifest will not name goes (docs/data.md §2.2). */
 async function removeLeftovers(bronzeDir: string, entriesDir: string, fileCount: number): Promise<void> {
   const wanted = new Set(Array.from({ length: fileCount }, (_, i) => fileName(i)));
   for (const name of await readdir(bronzeDir)) {

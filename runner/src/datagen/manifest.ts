@@ -1,4 +1,4 @@
-// The datagen manifest (data.md §8): per-file entries written as each file lands, and the final
+// The datagen manifest (docs/data.md §8): per-file entries written as each file lands, and the final
 // document summed from them. Readers validate it with these schemas.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

@@ -47,7 +47,7 @@ export async function writeParquetFile(
     ).join(', ');
     // No dictionaries: the payload, UUIDs and fingerprints are unique per row, and building (then
     // abandoning) dictionaries for them cost 2–4× the write time. Snappy still shrinks the repetitive
-    // small columns, so files come out at ≈ 4,340 bytes per row, as data.md §2.1 expects.
+    // small columns, so files come out at ≈ 4,340 bytes per row, as docs/data.md §2.1 expects.
     await connection.run(
       `COPY (SELECT ${select} FROM staging) TO '${tmp.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE ${rowGroupRows}, DICTIONARY_SIZE_LIMIT 1)`,
     );

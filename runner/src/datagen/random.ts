@@ -113,7 +113,7 @@ export function mix32(x: number): number {
   return x >>> 0;
 }
 
-/** Uniform in [0, 1) from (seed, id, salt): the loyalty draws of data.md §5.3. */
+/** Uniform in [0, 1) from (seed, id, salt): the loyalty draws of docs/data.md §5.3. */
 export function hashUniform(seed: number, id: number, salt: number): number {
   const hi = mix32(mix32(seed ^ 0x9e3779b9) ^ Math.imul(salt + 1, 0x27d4eb2f) ^ mix32(id | 0) ^ mix32(Math.floor(id / 2 ** 32)));
   const lo = mix32(hi ^ 0x165667b1);

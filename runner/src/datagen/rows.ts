@@ -1,4 +1,4 @@
-// Row values of one bronze file (data.md §5–6), produced in chunks of column arrays. Each column
+// Row values of one bronze file (docs/data.md §5–6), produced in chunks of column arrays. Each column
 // draws from its own stream, and every stream is consumed once per row whatever the row's type, so
 // a value never depends on the order columns are generated in.
 import { Stream, hashUniform } from './random.js';
@@ -131,7 +131,7 @@ export class FileRows {
     c[31]![i] = hasCampaign ? utmMedium : null;
     c[32]![i] = member;
     c[33]![i] = member ? tier : null;
-    // floor(amount × 10) from the integer cents, never from a floating product (data.md §5).
+    // floor(amount × 10) from the integer cents, never from a floating product (docs/data.md §5).
     c[34]![i] = member && itype === 'purchase' ? Math.floor(cents / 10) : 0;
     c[35]![i] = member && redeems ? redeemed : 0;
     c[36]![i] = s.data_source.weighted(D.DATA_SOURCES, D.DATA_SOURCE_CUMULATIVE);
@@ -195,7 +195,7 @@ export class FileRows {
   }
 }
 
-/** Zipf–Mandelbrot rank 1…n by the continuous inverse of data.md §5.2, O(1) per row. */
+/** Zipf–Mandelbrot rank 1…n by the continuous inverse of docs/data.md §5.2, O(1) per row. */
 export function customerRank(u: number, n: number, s: number, q: number): number {
   const a = q + 0.5;
   const b = n + q + 0.5;

@@ -1,8 +1,9 @@
-// One datagen pod of an Indexed Job (data.md §7): pod i of P generates the files whose index mod P
+// One datagen pod of an Indexed Job (docs/data.md §7): pod i of P generates the files whose index mod P
 // is i with the embedded mode's generator (worker.ts → generateFile), uploads each to the bronze
-// prefix, then writes its manifest entry. A file whose object and entry both exist with equal size
-// (and whose entry comes from the same parameters) is skipped, so a replaced pod resumes. One
-// generator thread and one uploader: the next file is generated while the previous one uploads.
+// prefix, then writes its manifest entry. A file whose object and entry both exist, whose entry comes
+// from the same parameters and whose object's bytes hash to the entry is skipped, so a replaced pod
+// resumes. One generator thread and one uploader: the next file is generated while the previous one
+// uploads.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ export async function runDatagenWorker(task: DatagenTask, opts: WorkerOptions): 
   try {
     const todo: number[] = [];
     for (const i of owned) {
-      if (await isComplete(bucket, params, i)) result.skipped.push(i);
+      if (await isComplete(bucket, params, i, log)) result.skipped.push(i);
       else todo.push(i);
     }
     log(`pod ${opts.index}/${opts.pods}: ${owned.length} files, ${result.skipped.length} already complete, ${todo.length} to generate`);
@@ -64,11 +65,19 @@ export async function runDatagenWorker(task: DatagenTask, opts: WorkerOptions): 
   }
 }
 
-/** Done = object and entry both present, sizes equal, and the entry made from these parameters. */
-async function isComplete(bucket: BronzeBucket, params: DatagenTask['dataset'], index: number): Promise<boolean> {
+/**
+ * Done = object and entry both present, the entry made from these parameters, and the object's
+ * bytes hashing to the entry's content_hash. An object replaced by other bytes, even of the same
+ * size, is generated again, never certified by the manifest.
+ */
+async function isComplete(bucket: BronzeBucket, params: DatagenTask['dataset'], index: number, log: (line: string) => void): Promise<boolean> {
   const parsed = fileEntrySchema.safeParse(await bucket.getJson(entryKey(index)));
   if (!parsed.success || parsed.data.stream_key !== fileKey(params, index)) return false;
-  return (await bucket.size(dataKey(index))) === parsed.data.bytes;
+  if ((await bucket.size(dataKey(index))) !== parsed.data.bytes) return false; // cheap before the hash
+  const actual = `sha256:${await bucket.sha256(dataKey(index))}`;
+  if (actual === parsed.data.content_hash) return true;
+  log(`${dataKey(index)}: content differs from its manifest entry (${actual}, entry says ${parsed.data.content_hash}); generating it again`);
+  return false;
 }
 
 /** The object first, its entry second: an entry never names an object that is not there. */

@@ -4,10 +4,10 @@ import path from 'node:path';
 import type { QueryEngine, QueryOutcome, FlushReport } from './engine.js';
 import { clipError } from './engine.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { openDuckDb, closeDuckDb, connectDuckDb, queryCells, duckdbVersion, sqlString, type DuckSession } from './duckdb-session.js';
+import { openDuckDb, closeDuckDb, connectDuckDb, queryCells, duckdbVersion, sqlString, globLiteral, type DuckSession } from './duckdb-session.js';
 
-export const silverGlob = (warehouse: string) => path.join(warehouse, 'silver', 'customer_interactions_enriched', '**', '*.parquet');
-export const goldGlob = (warehouse: string) => path.join(warehouse, 'gold', 'customer_executive_dashboard', '*.parquet');
+export const silverGlob = (warehouse: string) => path.join(globLiteral(warehouse), 'silver', 'customer_interactions_enriched', '**', '*.parquet');
+export const goldGlob = (warehouse: string) => path.join(globLiteral(warehouse), 'gold', 'customer_executive_dashboard', '*.parquet');
 
 /**
  * Views over the warehouse files (only the layers asked for: gold does not exist while it is being
@@ -29,12 +29,18 @@ export async function createWarehouseViews(session: DuckSession, warehouse: stri
 
 export const DUCKDB_TABLES = { silver: 'silver.customer_interactions_enriched', gold: 'gold.customer_executive_dashboard' } as const;
 
+// Every database instance this process opens gets the next number, and each execution reports the
+// instance that ran it, so a cold run's stored results show a fresh instance before every execution.
+let instancesOpened = 0;
+const nextInstanceId = (): string => `duckdb-instance-${++instancesOpened}`;
+
 export class DuckDbEngine implements QueryEngine {
   readonly type = 'duckdb' as const;
   readonly dialect = 'duckdb' as const;
   readonly tables = DUCKDB_TABLES;
   private constructor(
     private session: DuckSession,
+    private instanceId: string,
     private readonly warehouse: string,
     private readonly threads: number | undefined,
   ) {}
@@ -42,7 +48,7 @@ export class DuckDbEngine implements QueryEngine {
   static async open(warehouse: string, threads?: number): Promise<DuckDbEngine> {
     const session = await openDuckDb({ threads });
     await createWarehouseViews(session, warehouse);
-    return new DuckDbEngine(session, warehouse, threads);
+    return new DuckDbEngine(session, nextInstanceId(), warehouse, threads);
   }
 
   async version(): Promise<string> {
@@ -50,20 +56,21 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
-    return executeOn(this.session.connection, sql, options);
+    return executeOn(this.session.connection, this.instanceId, sql, options);
   }
 
   /** Closing the database drops its buffer pool and its Parquet metadata and object caches. */
   async flush(): Promise<FlushReport> {
     closeDuckDb(this.session);
     this.session = await openDuckDb({ threads: this.threads });
+    this.instanceId = nextInstanceId();
     await createWarehouseViews(this.session, this.warehouse);
     return { flushed: ['duckdb database instance reopened: buffer pool, Parquet metadata and object caches'], notFlushed: ['OS page cache'] };
   }
 
   /** A connection of its own on the same database instance (one connection runs one statement at a time). */
   async openStream(): Promise<QueryEngine> {
-    return DuckDbStream.open(this.session.instance);
+    return DuckDbStream.open(this.session.instance, this.instanceId);
   }
 
   async close(): Promise<void> {
@@ -72,7 +79,7 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /** Runs one statement on a connection, timed from submission to the last row; a timeout interrupts it. */
-async function executeOn(connection: DuckDBConnection, sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
+async function executeOn(connection: DuckDBConnection, instance: string, sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
   const start = performance.now();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -82,7 +89,7 @@ async function executeOn(connection: DuckDBConnection, sql: string, options: { t
   try {
     const { columns, rows } = await queryCells(connection, sql);
     const elapsedSeconds = (performance.now() - start) / 1000;
-    return { ok: true, columns, rows, elapsedSeconds, engineStats: null };
+    return { ok: true, columns, rows, elapsedSeconds, engineStats: null, instance };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     return {
@@ -90,6 +97,7 @@ async function executeOn(connection: DuckDBConnection, sql: string, options: { t
       timedOut,
       elapsedSeconds: timedOut ? options.timeoutSeconds : (performance.now() - start) / 1000,
       error: { code: timedOut ? 'TIMEOUT' : (/^(\w+ Error):/.exec(message)?.[1] ?? 'DUCKDB_ERROR'), message: clipError(message) },
+      instance,
     };
   } finally {
     clearTimeout(timer);
@@ -107,11 +115,12 @@ class DuckDbStream implements QueryEngine {
   readonly tables = DUCKDB_TABLES;
   private constructor(
     private readonly instance: DuckDBInstance,
+    private readonly instanceId: string,
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(instance: DuckDBInstance): Promise<DuckDbStream> {
-    return new DuckDbStream(instance, await connectDuckDb(instance));
+  static async open(instance: DuckDBInstance, instanceId: string): Promise<DuckDbStream> {
+    return new DuckDbStream(instance, instanceId, await connectDuckDb(instance));
   }
 
   async version(): Promise<string> {
@@ -119,7 +128,7 @@ class DuckDbStream implements QueryEngine {
   }
 
   execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome> {
-    return executeOn(this.connection, sql, options);
+    return executeOn(this.connection, this.instanceId, sql, options);
   }
 
   async flush(): Promise<FlushReport> {
@@ -127,7 +136,7 @@ class DuckDbStream implements QueryEngine {
   }
 
   openStream(): Promise<QueryEngine> {
-    return DuckDbStream.open(this.instance);
+    return DuckDbStream.open(this.instance, this.instanceId);
   }
 
   async close(): Promise<void> {

@@ -74,3 +74,12 @@ export async function queryNumbers(connection: DuckDBConnection, sql: string): P
 }
 
 export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * A folder path made literal inside a DuckDB glob pattern. DuckDB reads a path naming an existing
+ * file as it is, but in a pattern below the folder (`<folder>/**` and `*.parquet`) the folder's own `*`, `?` and `[` are glob
+ * characters too: they would match other folders, or nothing ("No files found that match the
+ * pattern"). Each becomes a one-character class, which matches only itself. (A backslash cannot be
+ * escaped: DuckDB splits paths on it; embedded output folders refuse it.)
+ */
+export const globLiteral = (folder: string): string => folder.replace(/[*?[]/g, (c) => `[${c}]`);

@@ -12,12 +12,15 @@ export type QuerySuccess = {
   rows: Cell[][];
   elapsedSeconds: number;
   engineStats: Record<string, unknown> | null;
+  /** The engine instance or session that ran the statement, where the engine names one (DuckDB: which database instance). */
+  instance?: string;
 };
 export type QueryFailure = {
   ok: false;
   error: { code: string; message: string };
   timedOut: boolean;
   elapsedSeconds: number;
+  instance?: string;
 };
 export type QueryOutcome = QuerySuccess | QueryFailure;
 
@@ -31,10 +34,10 @@ export interface QueryEngine {
   version(): Promise<string>;
   /** Runs one statement; timing covers submission to the last row consumed. */
   execute(sql: string, options: { timeoutSeconds: number }): Promise<QueryOutcome>;
-  /** Drops what the engine can drop from a client before a cold execution (benchmark.md §8). */
+  /** Drops what the engine can drop from a client before a cold execution (docs/benchmark.md §8). */
   flush(): Promise<FlushReport>;
   /**
-   * A session of its own for one concurrent throughput stream (benchmark.md §7), set up before
+   * A session of its own for one concurrent throughput stream (docs/benchmark.md §7), set up before
    * timing starts and closed by the caller: DuckDB a new connection on the same database instance,
    * Trino a client of its own (HTTP; statements run concurrently), Spark Thrift a HiveServer2
    * session on a connection of its own. The stream shares the engine's data and caches. Optional
@@ -45,5 +48,5 @@ export interface QueryEngine {
   close(): Promise<void>;
 }
 
-/** Keeps error texts to the 2,000 characters benchmark.md §6 asks for. */
+/** Keeps error texts to the 2,000 characters docs/benchmark.md §6 asks for. */
 export const clipError = (message: string): string => (message.length > 2000 ? `${message.slice(0, 1997)}...` : message);

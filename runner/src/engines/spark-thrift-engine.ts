@@ -142,7 +142,7 @@ export class SparkThriftEngine implements QueryEngine {
     }
   }
 
-  /** benchmark.md §8: CLEAR CACHE and REFRESH TABLE on both tables, each reported by its result. */
+  /** docs/benchmark.md §8: CLEAR CACHE and REFRESH TABLE on both tables, each reported by its result. */
   async flush(): Promise<FlushReport> {
     const flushed: string[] = [];
     const notFlushed = ['executor OS caches', 'object-store caches'];

@@ -1,5 +1,5 @@
 // Trino's server-side statement statistics (the `stats` object of the last result page, the
-// protocol's StatementStats), reduced to what benchmark.md §11 records, next to the client's wall
+// protocol's StatementStats), reduced to what docs/benchmark.md §11 records, next to the client's wall
 // time so their difference shows client and transport overhead.
 import { z } from 'zod';
 

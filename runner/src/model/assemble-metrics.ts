@@ -1,5 +1,5 @@
 // Puts a run's pieces together into metrics.json: stages, benchmark, scorecard, verdict and the
-// fingerprints that decide what may be compared with what (results.md §3.6).
+// fingerprints that decide what may be compared with what (docs/results.md §3.6).
 import { createHash } from 'node:crypto';
 import type { LakebenchConfig } from '../config/schema.js';
 import type { Manifest } from '../datagen/manifest.js';
@@ -47,7 +47,16 @@ export function assembleMetrics(f: RunFacts): Metrics {
     start_time: f.start.toISOString(),
     end_time: f.end.toISOString(),
     total_elapsed_seconds: (f.end.getTime() - f.start.getTime()) / 1000,
-    verdict: verdict({ stages: f.stages, benchmark: f.benchmark, benchmarkExpected: f.benchmarkExpected, scaleRatio: card.scale_ratio, incompleteReason: f.incompleteReason }),
+    verdict: verdict({
+      stages: f.stages,
+      benchmark: f.benchmark,
+      benchmarkExpected: f.benchmarkExpected,
+      scaleRatio: card.scale_ratio,
+      incompleteReason: f.incompleteReason,
+      versions: f.versions,
+      // Executor overrides only act on the kubernetes platform's Spark applications.
+      executorOverrides: f.platform === 'kubernetes' ? (f.config.cluster?.spark.executors ?? {}) : {},
+    }),
     recipe: {
       catalog: f.platform === 'embedded' ? 'none (Parquet files)' : (f.config.cluster?.catalog?.type ?? 'hive'),
       table_format: f.platform === 'embedded' ? 'parquet' : (f.config.cluster?.tableFormat ?? 'iceberg'),

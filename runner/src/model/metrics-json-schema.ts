@@ -1,4 +1,4 @@
-// The published JSON Schema of metrics.json (results.md §3.1), derived from the zod schema so the two
+// The published JSON Schema of metrics.json (docs/results.md §3.1), derived from the zod schema so the two
 // cannot drift: `npx tsx runner/src/model/metrics-json-schema.ts` rewrites runner/schemas/, and a
 // unit test fails when the committed file is stale.
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// metrics.json, schema version 1.x (results.md §2–3). Written by the runner, read back by
+// metrics.json, schema version 1.x (docs/results.md §2–3). Written by the runner, read back by
 // `lakebench report`, `results` and `compare`; the report renders from this document alone.
 import { z } from 'zod';
 
@@ -117,7 +117,7 @@ export const benchmarkSchema = z.object({
   total_seconds: z.number(),
   snapshots: z.record(z.string(), z.unknown()).nullable(),
   queries: z.array(queryResultSchema),
-  /** Throughput streams (benchmark.md §7), every iteration's; offsets in seconds from the moment that iteration's streams were released. */
+  /** Throughput streams (docs/benchmark.md §7), every iteration's; offsets in seconds from the moment that iteration's streams were released. */
   streams_results: z.array(z.object({
     stream_id: z.number().int(),
     iteration: z.number().int(),

@@ -1,4 +1,4 @@
-// Run ids: the UTC start time plus random hex, e.g. 20261121-143005-3fa9c2 (results.md §1).
+// Run ids: the UTC start time plus random hex, e.g. 20261121-143005-3fa9c2 (docs/results.md §1).
 import { randomBytes } from 'node:crypto';
 
 export function newRunId(now: Date = new Date()): string {

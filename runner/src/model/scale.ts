@@ -1,9 +1,9 @@
-// Scale arithmetic of data.md §2: how many bytes, rows, files and customers a scale means.
+// Scale arithmetic of docs/data.md §2: how many bytes, rows, files and customers a scale means.
 // Every other part (datagen, sizing, checks) derives its numbers from here.
 
 export const GiB = 2 ** 30;
 export const MiB = 2 ** 20;
-export const BYTES_PER_ROW = 4200; // valid for Snappy + a 2 KB payload only (data.md §2.1)
+export const BYTES_PER_ROW = 4200; // valid for Snappy + a 2 KB payload only (docs/data.md §2.1)
 export const PAYLOAD_BYTES = 2048;
 export const ROW_GROUP_ROWS = Math.floor((128 * MiB) / BYTES_PER_ROW); // 31,956
 export const MIN_ROWS_PER_FILE = 1000;
@@ -46,7 +46,7 @@ export function hottestCustomerShare(customers: number, s: number, q: number): n
   return (1 + q) ** -s / total;
 }
 
-/** Rows in silver-build's skew sample (pipeline.md §4.1). */
+/** Rows in silver-build's skew sample (docs/pipeline.md §4.1). */
 export const SKEW_SAMPLE_ROWS = 1_000_000;
 /** Every k-th row id is in the skew sample: deterministic, and independent of how files are split. */
 export const skewSampleStep = (totalRows: number): number => Math.max(1, Math.ceil(totalRows / SKEW_SAMPLE_ROWS));

@@ -1,4 +1,4 @@
-// The batch scorecard (results.md §2.8): volume counted once (the bronze the pipeline read), time to
+// The batch scorecard (docs/results.md §2.8): volume counted once (the bronze the pipeline read), time to
 // value from bronze-verify's start to gold-finalize's end, core-hours from requested resources.
 import type { BenchmarkBlock, Scorecard, StageEntry } from './metrics.js';
 import { GiB } from './scale.js';

@@ -1,4 +1,4 @@
-// The ONE sizing model (pipeline.md §9.1, §9.5): per-job executor profiles are fixed and only the
+// The ONE sizing model (docs/pipeline.md §9.1, §9.5): per-job executor profiles are fixed and only the
 // executor count scales. The SparkApplication manifests, `lakebench recommend`, the capacity
 // preflight and the reports all read their numbers from here, so they can never disagree.
 
@@ -33,11 +33,11 @@ export const PROFILES: Readonly<Record<SparkJob, JobProfile>> = {
   'gold-refresh': p(4, 8, 8, 4, 32, 8, 100, 2, 4, 10),
 };
 
-/** Above this many executors Spark's Kubernetes client floods the API server (pipeline.md §9.1). */
+/** Above this many executors Spark's Kubernetes client floods the API server (docs/pipeline.md §9.1). */
 export const EXECUTOR_CEILING = 28;
 export const HEADROOM = 1.15;
 export type PodSize = { cpu: number; memoryGb: number };
-/** Reference datagen pod (data.md §7): one generator and one uploader. */
+/** Reference datagen pod (docs/data.md §7): one generator and one uploader. */
 export const DATAGEN_POD: PodSize = { cpu: 4, memoryGb: 4 };
 
 export function executorCount(job: SparkJob, scale: number, override?: number): number {
@@ -113,11 +113,11 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
     scratchGiPerExecutor,
     scratchGi: n * scratchGiPerExecutor,
     cores: n * executorCores + driverCores,
-    // pipeline.md §9.1's table counts the driver's heap only; its pod also requests the overhead,
+    // docs/pipeline.md §9.1's table counts the driver's heap only; its pod also requests the overhead,
     // and the preflight must compare what the pods really request with what the nodes offer.
     memoryGb: n * executorMemoryGb + driverMemoryGb + driverOverheadGb,
     maxResultSizeGb: spark4 ? Math.min(16, Math.max(8, n / 2)) : Math.min(16, Math.max(4, n / 3)),
-    // pipeline.md §9.4 gives 32/64/32 up to scale 10 and executors × cores × 2 above, which would drop
+    // docs/pipeline.md §9.4 gives 32/64/32 up to scale 10 and executors × cores × 2 above, which would drop
     // bronze-verify from 32 to 16 just past scale 10; the larger of the two keeps the rule monotonic.
     shufflePartitions: Math.max(defaultShuffle[job] ?? 32, scale <= 10 ? 0 : n * executorCores * 2),
     overCeiling: n > EXECUTOR_CEILING,
@@ -146,7 +146,7 @@ export type EngineSize = { type: 'trino' | 'spark-thrift' | 'duckdb'; workers: n
 
 // The chart's default requests and limits of the services that run all the time (charts/lakebench/
 // values.yaml): PostgreSQL 1 GiB, the catalog 1.5 GiB, the runner 0.5 CPU / 2 GiB, and one core for
-// catalog and database together as pipeline.md §9.2 budgets it. The Trino coordinator is 0.5 CPU / 2 GiB.
+// catalog and database together as docs/pipeline.md §9.2 budgets it. The Trino coordinator is 0.5 CPU / 2 GiB.
 const SERVICES = { cpu: 1.5, memoryGb: 4.5 };
 const TRINO_COORDINATOR = { cpu: 0.5, memoryGb: 2 };
 

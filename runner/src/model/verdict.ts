@@ -1,5 +1,7 @@
-// The run verdict (results.md §3.5): FAILED reasons first, then WARNING reasons; PASSED otherwise.
+// The run verdict (docs/results.md §3.5): FAILED reasons first, then WARNING reasons; PASSED otherwise.
 import type { BenchmarkBlock, StageEntry, Verdict, VerdictReason } from './metrics.js';
+import { snapshotFindings } from './benchmark-snapshots.js';
+import { EXECUTOR_CEILING } from './sizing.js';
 
 export type VerdictInput = {
   stages: readonly StageEntry[];
@@ -7,7 +9,31 @@ export type VerdictInput = {
   benchmarkExpected: boolean;
   scaleRatio: number | null;
   incompleteReason: string | null;
+  /** metrics.json `versions`: every `*_image` entry is an image reference, which should carry a digest. */
+  versions: Readonly<Record<string, string | null>>;
+  /** Per-stage executor counts the config forces (cluster.spark.executors), on the platform that uses them. */
+  executorOverrides: Readonly<Record<string, number | undefined>>;
 };
+
+/** An image reference pinned by content: `…@sha256:<64 hex>`. A tag alone can move between runs. */
+export const hasDigest = (image: string): boolean => /@sha256:[0-9a-f]{64}$/.test(image);
+
+/**
+ * The verdict code of a failed query, from its error code: the spec's FAILED rules each have their
+ * own (too few rows, unstable fingerprint, answer check, timeout); any engine error is QUERY_FAILED.
+ */
+export function queryFailureCode(errorCode: string | undefined): string {
+  switch (errorCode) {
+    case 'ANSWER_CHECK_FAILED':
+    case 'TOO_FEW_ROWS':
+    case 'FINGERPRINT_UNSTABLE':
+      return errorCode;
+    case 'TIMEOUT':
+      return 'QUERY_TIMEOUT';
+    default:
+      return 'QUERY_FAILED';
+  }
+}
 
 export function verdict(input: VerdictInput): Verdict {
   const reasons: VerdictReason[] = [];
@@ -30,13 +56,32 @@ export function verdict(input: VerdictInput): Verdict {
   }
   if (input.benchmarkExpected && !input.benchmark) fail('BENCHMARK_MISSING', 'the benchmark did not run', 'benchmark');
   for (const q of input.benchmark?.queries ?? []) {
-    if (!q.success) fail(q.error?.code === 'ANSWER_CHECK_FAILED' ? 'ANSWER_CHECK_FAILED' : 'QUERY_FAILED', `${q.id} ${q.name}: ${q.error?.message ?? 'failed'}`, 'benchmark');
+    if (!q.success) fail(queryFailureCode(q.error?.code), `${q.id} ${q.name}: ${q.error?.message ?? 'failed'}`, 'benchmark');
+    else if (!q.fingerprint_stable) {
+      const detail = q.checks.find((c) => c.name === 'executions agree within rounding')?.detail ?? 'fingerprints differ within rounding tolerance';
+      warn('ROUNDING_DIFFERENCE', `${q.id} ${q.name}: executions differ only by rounding: ${detail}`, 'benchmark');
+    }
   }
   if (input.scaleRatio !== null && input.scaleRatio < 0.95) fail('SCALE_RATIO_LOW', `scale ratio ${input.scaleRatio.toFixed(3)} is below 0.95`, 'datagen');
   if (input.scaleRatio !== null && input.scaleRatio > 1.1) warn('SCALE_RATIO_HIGH', `scale ratio ${input.scaleRatio.toFixed(3)} is above 1.10`, 'datagen');
 
+  if (input.benchmark) {
+    const found = snapshotFindings(input.benchmark.snapshots);
+    for (const t of found.changed) warn('SNAPSHOTS_CHANGED', `${t.table} changed during the benchmark: ${t.format === 'iceberg' ? 'snapshot' : 'version'} ${t.before ?? 'none'} before, ${t.after ?? 'none'} after`, 'benchmark');
+    for (const what of found.notObserved) warn('SNAPSHOTS_NOT_OBSERVED', `table snapshots not observed, so changes during the benchmark cannot be ruled out: ${what}`, 'benchmark');
+  }
+  for (const [key, image] of Object.entries(input.versions)) {
+    if (key.endsWith('_image') && image !== null && !hasDigest(image)) warn('IMAGE_WITHOUT_DIGEST', `${key} ${image} has no digest: its content can change between runs`, 'versions');
+  }
+  for (const [stage, executors] of Object.entries(input.executorOverrides)) {
+    if (executors !== undefined && executors > EXECUTOR_CEILING) {
+      warn('EXECUTOR_OVERRIDE_ABOVE_CEILING', `${stage} runs ${executors} executors, above the ceiling of ${EXECUTOR_CEILING} (Spark's Kubernetes client floods the API server)`, stage);
+    }
+  }
+
   const status = reasons.some((r) => r.severity === 'FAILED') ? 'FAILED' : reasons.length ? 'WARNING' : 'PASSED';
-  return { status, reasons };
+  // FAILED reasons first, each group in the order evaluated (Array.prototype.sort is stable).
+  return { status, reasons: reasons.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'FAILED' ? -1 : 1)) };
 }
 
 export const exitCodeFor = (v: Verdict): number => (v.status === 'FAILED' ? 1 : 0);

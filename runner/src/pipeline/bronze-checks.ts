@@ -1,22 +1,33 @@
-// bronze-verify's gates (pipeline.md §3): observations in, a validation summary out. Any `fail`
+// bronze-verify's gates (docs/pipeline.md §3): observations in, a validation summary out. Any `fail`
 // breach fails the stage; a `warn` breach only warns. Platform-neutral: the embedded (DuckDB) and
 // cluster (Spark) stages both feed their observations through here.
 import type { LakebenchConfig, QualityCheckName } from '../config/schema.js';
 import type { ValidationCheck } from '../model/metrics.js';
 
+/**
+ * A count the stage observed, or `null` when it was not observed (a column missing from the
+ * result, a NULL aggregate). A check whose observation is missing fails as "not observed", in either
+ * mode: a count nobody made is never zero violations.
+ */
+export type Observed = number | null;
+
 export type BronzeObservations = {
   fileSetMismatches: string[];
   schemaMismatches: string[];
-  rows: number;
+  rows: Observed;
   expectedRows: number;
-  notNullViolations: number;
-  structuralViolations: number;
-  domainViolations: number;
-  windowViolation: string | null;
-  payloadViolations: number;
-  emailMalformed: number;
-  phoneUnnormalizable: number;
-  duplicateSuspected: number;
+  notNullViolations: Observed;
+  structuralViolations: Observed;
+  domainViolations: Observed;
+  /** min(event_timestamp) and max(event_timestamp) as ISO instants. */
+  eventTsMin: string | null;
+  eventTsMax: string | null;
+  /** The dataset's half-open window [start, end) from the manifest. */
+  window: { start: string; end: string };
+  payloadViolations: Observed;
+  emailMalformed: Observed;
+  phoneUnnormalizable: Observed;
+  duplicateSuspected: Observed;
   dirtyRatio: number;
 };
 
@@ -24,41 +35,76 @@ type Thresholds = LakebenchConfig['quality']['thresholds'];
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
+/** A usable count: a finite, non-negative number. Anything else (undefined, null, NaN) was not observed. */
+export function observedCount(value: unknown): Observed {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+}
+
+/** `null` unless both inputs were observed. */
+const both = <T>(a: Observed, b: Observed, f: (a: number, b: number) => T): T | null => (a === null || b === null ? null : f(a, b));
+
 export function evaluateBronze(o: BronzeObservations, thresholds: Thresholds): ValidationCheck[] {
-  const share = (n: number) => (o.rows > 0 ? n / o.rows : 0);
+  const rows = observedCount(o.rows);
+  // A share of the rows read: not observed without a count or without rows to divide by.
+  const share = (n: Observed): Observed => both(observedCount(n), rows, (k, r) => (r > 0 ? k / r : null));
   const emailExpected = (o.dirtyRatio * 4) / 6;
   const phoneExpected = o.dirtyRatio * 0.38;
   const rateLimit = (expected: number) => 1.5 * expected + 0.005;
   const checks: ValidationCheck[] = [];
 
-  const add = (name: QualityCheckName, observed: number, expected: number | null, defaultMax: number, detail: string, breach?: (max: number) => boolean) => {
+  const add = (name: QualityCheckName, observed: Observed, expected: number | null, defaultMax: number, detail: string, breach?: (max: number) => boolean) => {
     const t = thresholds[name];
     const max = t.max ?? defaultMax;
+    if (observed === null || !Number.isFinite(observed)) {
+      checks.push({ name, status: 'FAIL', observed: null, expected, threshold: max, mode: t.mode, detail: `not observed: ${detail}` });
+      return;
+    }
     const breached = breach ? breach(max) : observed > max;
     checks.push({ name, status: breached ? (t.mode === 'fail' ? 'FAIL' : 'WARN') : 'PASS', observed, expected, threshold: max, mode: t.mode, detail });
   };
 
   add('file_set', o.fileSetMismatches.length, 0, 0, o.fileSetMismatches.length ? o.fileSetMismatches.slice(0, 5).join('; ') : 'objects under the data prefix are exactly the manifest files, sizes equal');
   add('schema', o.schemaMismatches.length, 0, 0, o.schemaMismatches.length ? o.schemaMismatches.slice(0, 5).join('; ') : '41 columns with their declared types, no extra columns');
-  add('row_count', Math.abs(o.rows - o.expectedRows), 0, 0, `read ${o.rows} rows, manifest says ${o.expectedRows}`);
-  add('not_null', o.notNullViolations, 0, 0, `nulls in the 28 never-null columns`);
-  add('structural_nulls', o.structuralViolations, 0, 0, 'rows whose nulls do not follow interaction type, channel, campaign and loyalty');
-  add('domains', o.domainViolations + (o.windowViolation ? 1 : 0), 0, 0, o.windowViolation ?? 'categorical values, customer ids and event times inside their domains');
-  add('payload', o.payloadViolations, 0, 0, 'payloads that are not 2 × payload_bytes lowercase hex characters');
-  add('email_malformed_rate', share(o.emailMalformed), emailExpected, rateLimit(emailExpected), `${pct(share(o.emailMalformed))} malformed after trim + lower-case (expected ≈ ${pct(emailExpected)})`);
-  add('phone_unnormalizable_rate', share(o.phoneUnnormalizable), phoneExpected, rateLimit(phoneExpected), `${pct(share(o.phoneUnnormalizable))} not normalizable to +1 and 10 digits (expected ≈ ${pct(phoneExpected)})`);
-  add('duplicate_suspected_rate', share(o.duplicateSuspected), 0.02, 0.05, `${pct(share(o.duplicateSuspected))} flagged duplicate_suspected`);
+  add('row_count', rows === null ? null : Math.abs(rows - o.expectedRows), 0, 0, rows === null ? `no row count (manifest says ${o.expectedRows})` : `read ${rows} rows, manifest says ${o.expectedRows}`);
+  add('not_null', observedCount(o.notNullViolations), 0, 0, `nulls in the 28 never-null columns`);
+  add('structural_nulls', observedCount(o.structuralViolations), 0, 0, 'rows whose nulls do not follow interaction type, channel, campaign and loyalty');
+  const window = windowViolation(o);
+  add(
+    'domains',
+    window === null ? null : both(observedCount(o.domainViolations), window.violated ? 1 : 0, (a, b) => a + b),
+    0,
+    0,
+    window === null ? 'the event_timestamp range (no min or max read)' : window.violated ? window.detail : 'categorical values, customer ids and event times inside their domains',
+  );
+  add('payload', observedCount(o.payloadViolations), 0, 0, 'payloads that are not 2 × payload_bytes lowercase hex characters');
+  const email = share(o.emailMalformed);
+  const phone = share(o.phoneUnnormalizable);
+  const duplicates = share(o.duplicateSuspected);
+  const rateDetail = (x: Observed, observedText: (x: number) => string, count: string) => (x === null ? `no ${count} count or no rows read` : observedText(x));
+  add('email_malformed_rate', email, emailExpected, rateLimit(emailExpected), rateDetail(email, (x) => `${pct(x)} malformed after trim + lower-case (expected ≈ ${pct(emailExpected)})`, 'email_malformed'));
+  add('phone_unnormalizable_rate', phone, phoneExpected, rateLimit(phoneExpected), rateDetail(phone, (x) => `${pct(x)} not normalizable to +1 and 10 digits (expected ≈ ${pct(phoneExpected)})`, 'phone_unnormalizable'));
+  add('duplicate_suspected_rate', duplicates, 0.02, 0.05, rateDetail(duplicates, (x) => `${pct(x)} flagged duplicate_suspected`, 'duplicate_suspected'));
   // Catches a generator that silently stopped corrupting: rates must reach half their expectation.
   const dirtFloor = Math.min(emailExpected, phoneExpected) / 2;
+  const dirt = email === null || phone === null ? null : { email, phone };
   add(
     'dirt_present',
-    Math.min(share(o.emailMalformed) / (emailExpected || 1), share(o.phoneUnnormalizable) / (phoneExpected || 1)),
+    dirt && Math.min(dirt.email / (emailExpected || 1), dirt.phone / (phoneExpected || 1)),
     1,
     0.5,
-    o.dirtyRatio > 0 ? `email and phone dirt at least half their expected rates (floor ${pct(dirtFloor)})` : 'dirty_ratio is 0: nothing to check',
-    (min) => o.dirtyRatio > 0 && (share(o.emailMalformed) < emailExpected * min || share(o.phoneUnnormalizable) < phoneExpected * min),
+    dirt === null ? 'the email and phone dirt rates' : o.dirtyRatio > 0 ? `email and phone dirt at least half their expected rates (floor ${pct(dirtFloor)})` : 'dirty_ratio is 0: nothing to check',
+    (min) => dirt !== null && o.dirtyRatio > 0 && (dirt.email < emailExpected * min || dirt.phone < phoneExpected * min),
   );
   return checks;
+}
+
+/** The event_timestamp range against the window; `null` when the range was not observed or not readable. */
+function windowViolation(o: BronzeObservations): { violated: boolean; detail: string } | null {
+  const lo = o.eventTsMin === null ? Number.NaN : Date.parse(o.eventTsMin);
+  const hi = o.eventTsMax === null ? Number.NaN : Date.parse(o.eventTsMax);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  const violated = lo < Date.parse(o.window.start) || hi >= Date.parse(o.window.end);
+  return { violated, detail: `event_timestamp range ${o.eventTsMin} … ${o.eventTsMax} leaves the window [${o.window.start}, ${o.window.end})` };
 }
 
 export const failedChecks = (checks: readonly ValidationCheck[]) => checks.filter((c) => c.status === 'FAIL');

@@ -12,11 +12,12 @@ import { assembleMetrics } from '../model/assemble-metrics.js';
 import { newRunId } from '../model/run-id.js';
 import { runBenchmark } from '../benchmark/run-benchmark.js';
 import { storedResult } from '../benchmark/power-run.js';
-import { writeRunRecord, publishRun, listRuns, type RunRecord } from '../storage/results.js';
+import { writeRunRecord, publishAndEndRun, readHistory, warnOnce, type RunRecord } from '../storage/results.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { renderReport } from '../report/render.js';
 import { indexEntryFromMetrics } from '../report/history.js';
 import { BadInputError, errorMessage } from '../util/errors.js';
+import { checkDatasetInput } from '../datagen/dataset.js';
 import type { Progress } from './progress.js';
 
 export type BatchOptions = {
@@ -51,6 +52,9 @@ export async function runBatch(
   progress: Progress,
   preflight: (manifest: Manifest) => Promise<void>,
 ): Promise<BatchResult> {
+  // The dataset's own checks (window, customer law at this scale) need only the config: made here,
+  // not first inside datagen, where they would meet a run record already written.
+  checkDatasetInput({ scale: config.scale, windowStart: config.datagen.window.start, windowEnd: config.datagen.window.end, customerLaw: config.datagen.customers });
   let manifest = opts.generate ? undefined : await platform.existingManifest(config);
   if (manifest) await preflight(manifest);
   else if (!opts.generate && !opts.generateIfMissing) {
@@ -71,11 +75,15 @@ export async function runBatch(
     progress.line(line);
   };
   let interrupted: string | null = null;
+  // Ends the record as incomplete everywhere (a cluster run also stops its work and releases its Lease).
+  const endIncomplete = async (reason: string): Promise<void> => {
+    if (hooks) return hooks.interrupt(reason);
+    await Promise.all(stores.map((st) => writeRunRecord(st, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason })));
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     const reason = `interrupted by ${signal}`;
     interrupted = reason;
-    const markIncomplete = () => Promise.all(stores.map((st) => writeRunRecord(st, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason })));
-    void (hooks ? hooks.interrupt(reason) : markIncomplete()).finally(() => process.exit(130));
+    void endIncomplete(reason).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -160,7 +168,11 @@ export async function runBatch(
       }
     }
   } catch (e) {
-    if (e instanceof Error && e.name === 'BadInputError') throw e;
+    if (e instanceof Error && e.name === 'BadInputError') {
+      // Bad input only found once the run started still exits 2, but never leaves the record `running`.
+      await endIncomplete(`refused: ${e.message}`).catch((err: unknown) => progress.line(`could not mark run ${runId} incomplete: ${errorMessage(err)}`));
+      throw e;
+    }
     log(`${step} failed: ${errorMessage(e)}`);
     const engine = step === 'datagen' ? 'datagen' : platform.kind === 'embedded' ? 'duckdb' : step === 'benchmark' ? 'trino' : pipelineEngine;
     stages.push(observedEntry(step, engine, stepStart, new Date(), 'failed', platform.resources('gold-finalize'), { error: { message: errorMessage(e), reason: 'ERROR', log_tail: null } }));
@@ -188,15 +200,16 @@ export async function runBatch(
   });
   log(`verdict: ${metrics.verdict.status}`);
   files['logs/runner.log'] = `${logLines.join('\n')}\n`;
-  const history = [...(await listRuns(local).catch(() => [])), indexEntryFromMetrics(metrics)];
+  // A bad object in the runs index is named and skipped: it never fails the run or hides its record.
+  const warn = warnOnce((line) => log(`warning: ${line}`));
+  const history = [...(await readHistory(local, warn)), indexEntryFromMetrics(metrics)];
   const reportHtml = renderReport(metrics, { history });
-  await publishRun(local, { metrics, reportHtml, files });
-  if (remote) {
-    await publishRun(remote, { metrics, reportHtml, files });
-    await writeRunRecord(remote, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
+  try {
+    // Ends run.json in every store, as incomplete with the reason where publishing failed.
+    await publishAndEndRun(stores, record, end.toISOString(), { metrics, reportHtml, files }, warn);
+  } finally {
+    await hooks?.finished();
   }
-  await writeRunRecord(local, { ...record, state: 'complete', ended_at: end.toISOString(), heartbeat_at: end.toISOString() });
-  await hooks?.finished();
   return { metrics, exitCode: metrics.verdict.status === 'FAILED' ? 1 : 0, reportKey: `runs/${runId}/report.html` };
 }
 

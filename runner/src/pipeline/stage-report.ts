@@ -1,4 +1,4 @@
-// The document each stage writes about itself (results.md §3.4). The runner never parses logs for
+// The document each stage writes about itself (docs/results.md §3.4). The runner never parses logs for
 // numbers: it reads this, validated, and merges it into metrics.json's stages[].
 import { z } from 'zod';
 import { validationCheckSchema } from '../model/metrics.js';

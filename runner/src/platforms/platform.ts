@@ -10,7 +10,7 @@ import type { BatchStage, StageReport } from '../pipeline/stage-report.js';
 export type RunContext = {
   config: LakebenchConfig;
   runId: string;
-  /** R of pipeline.md §2.2, resolved once per run. */
+  /** R of docs/pipeline.md §2.2, resolved once per run. */
   referenceDate: string;
   manifest: Manifest;
   log: (line: string) => void;

@@ -1,12 +1,14 @@
-// One entry of the runs index (results.md §1 "Index"): the few fields `lakebench results` and the
+// One entry of the runs index (docs/results.md §1 "Index"): the few fields `lakebench results` and the
 // report's history view need, so neither has to open every old metrics.json.
 import { z } from 'zod';
 import { benchmarkSchema, metricsSchema, scorecardSchema, verdictSchema, type Metrics } from '../model/metrics.js';
+import { RUN_ID_PATTERN } from '../model/run-id.js';
 
 const m = metricsSchema.shape;
 
 export const indexEntrySchema = z.object({
-  run_id: m.run_id,
+  // The id becomes a path (runs/<id>/): an entry naming anything but a run id is not an entry.
+  run_id: m.run_id.regex(RUN_ID_PATTERN, 'not a run id'),
   deployment_name: m.deployment_name,
   platform: m.platform,
   mode: m.mode,

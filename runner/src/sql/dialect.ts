@@ -1,5 +1,5 @@
 // Every statement is written once in the reference dialect (Trino SQL) and adapted here, per engine,
-// by rewriting the few function calls whose name or argument order differs (benchmark.md §5). The
+// by rewriting the few function calls whose name or argument order differs (docs/benchmark.md §5). The
 // rewrite works on function-call syntax with balanced parentheses and string literals, not on
 // arbitrary text, so a column or literal that merely contains a function's name is left alone.
 

@@ -1,4 +1,4 @@
-// gold-finalize's aggregation (pipeline.md §5): one row per interaction_date with 30 KPIs, in the
+// gold-finalize's aggregation (docs/pipeline.md §5): one row per interaction_date with 30 KPIs, in the
 // reference dialect. Money is summed in integer cents, and every rounded mean is "exact value rounded
 // half away from zero" computed as floor((2·k·Σ + n) / (2n)) / k on integer-valued doubles, which is
 // exact below 2^52 and therefore the same in DuckDB, Spark and Trino. All inputs are non-negative.
@@ -69,7 +69,7 @@ FROM s
 GROUP BY interaction_date`;
 }
 
-/** Self-checks of pipeline.md §5, each one row: gold against the silver it was built from. */
+/** Self-checks of docs/pipeline.md §5, each one row: gold against the silver it was built from. */
 export const GOLD_SELF_CHECKS = {
   rows_equal_silver_dates: { gold: 'SELECT count(*) AS v FROM {gold}', silver: 'SELECT count(DISTINCT interaction_date) AS v FROM {silver}' },
   revenue_equals_silver: {

@@ -1,4 +1,4 @@
-// The eight benchmark queries of benchmark.md §3, as data, written once in the reference dialect
+// The eight benchmark queries of docs/benchmark.md §3, as data, written once in the reference dialect
 // (Trino SQL) with `{silver}` and `{gold}` placeholders. Engines receive them through `adapt()`.
 import type { QueryClass } from '../model/metrics.js';
 
@@ -10,9 +10,13 @@ export type QueryDef = {
   displayName: string;
   class: QueryClass;
   reads: readonly ('silver' | 'gold')[];
-  /** Declared minimum rows: fewer is a failure, never a success (benchmark.md §6). */
+  /** Declared minimum rows: fewer is a failure, never a success (docs/benchmark.md §6). */
   minRows: number;
-  /** Decimals of each rounded column, for the tolerant comparison of benchmark.md §9. */
+  /**
+   * Decimals of each rounded column: the tolerant comparison of docs/benchmark.md §9 allows one unit of the
+   * last decimal between executions (benchmark/tolerant-compare.ts), and the answer checks half a unit
+   * per row when they add a rounded column up (benchmark/answer-checks.ts).
+   */
   rounding: Readonly<Record<string, number>>;
   /** ORDER BY keys the returned order must respect: [column, 'asc' | 'desc']. */
   orderBy: readonly (readonly [string, 'asc' | 'desc'])[];

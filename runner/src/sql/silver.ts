@@ -1,6 +1,6 @@
-// silver-build's transform (pipeline.md §4.4) as one reference-dialect SELECT over `{bronze}`.
+// silver-build's transform (docs/pipeline.md §4.4) as one reference-dialect SELECT over `{bronze}`.
 // DuckDB runs it in the embedded mode and Spark runs the adapted text in the cluster, so the two
-// platforms cannot drift apart. Exact arithmetic (pipeline.md §2.3): integer-valued doubles below
+// platforms cannot drift apart. Exact arithmetic (docs/pipeline.md §2.3): integer-valued doubles below
 // 2^52 are exact, so floor(CAST(n AS DOUBLE) / d) is exact integer division in every engine.
 // Calendar parts are taken from the UTC wall time (`event_ts_utc`, a plain TIMESTAMP; every session
 // runs in UTC), which also keeps DuckDB off its much slower time-zone-aware (ICU) functions.
@@ -24,7 +24,7 @@ const assertIsoDate = (d: string) => {
   return d;
 };
 
-/** The silver SELECT; `referenceDate` is R of pipeline.md §2.2, never the wall clock. */
+/** The silver SELECT; `referenceDate` is R of docs/pipeline.md §2.2, never the wall clock. */
 export function silverSelect(referenceDate: string): string {
   const r = assertIsoDate(referenceDate);
   const bronze = BRONZE_COLUMN_NAMES.join(',\n    ');

@@ -1,9 +1,10 @@
 // ObjectStore on an S3 bucket (AWS or any S3-compatible server). Credentials come only from the
 // environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the SDK's default chain), never from
 // the config file. Large bodies go through lib-storage's multipart Upload.
-import { S3Client, GetObjectCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, NoSuchKey, S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectStore } from './object-store.js';
+import { assertObjectKey, objectKeyProblem } from './object-key.js';
 import type { ResultsBucket } from '../config/schema.js';
 import { BadInputError } from '../util/errors.js';
 
@@ -24,13 +25,17 @@ export class S3Store implements ObjectStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
     this.prefix = bucket.prefix.replace(/^\/+|\/+$/g, '');
+    // The prefix is the root every key hangs from: it must not climb out of itself either.
+    const problem = this.prefix === '' ? null : objectKeyProblem(this.prefix);
+    if (problem) throw new BadInputError(`prefix ${JSON.stringify(bucket.prefix)} ${problem}`, 'results.bucket.prefix');
   }
 
   get location(): string {
     return `s3://${this.bucket.bucket}${this.prefix ? `/${this.prefix}` : ''} at ${this.bucket.endpoint}`;
   }
 
-  private key(k: string): string {
+  private key(k: string, opts: { prefix?: boolean } = {}): string {
+    assertObjectKey(k, this.location, opts);
     return this.prefix ? `${this.prefix}/${k}` : k;
   }
 
@@ -63,6 +68,41 @@ export class S3Store implements ObjectStore {
     }
   }
 
+  async version(key: string): Promise<string | undefined> {
+    try {
+      return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key) }))).ETag;
+    } catch (e) {
+      if (e instanceof NotFound || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * A conditional PutObject: `If-Match: <etag>`, or `If-None-Match: *` while the object is absent.
+   * What the servers do with it (MinIO and Garage read in their source at the versions used here):
+   * - AWS S3 documents both (412 Precondition Failed; 409 ConditionalRequestConflict when two
+   *   conditional writes race); not open source, so not read.
+   * - MinIO (the tests' pinned commit 7aac2a2c5b7c, cmd/object-handlers.go PutObjectHandler →
+   *   checkPreconditionsPUT, evaluated in erasureObjects.putObject under the object's namespace
+   *   lock) evaluates both, atomically: 412 on a mismatch; If-Match on a missing object is 404.
+   * - Garage (the chart's dxflrs/garage v1.1.0, and still v2.0.0) evaluates If-Match/If-None-Match
+   *   only on GET/HEAD and on CopyObject's source; handle_put ignores them, so the write always
+   *   happens. rebuildIndex (results.ts) re-lists after writing for that case.
+   * Only single-request PUTs carry the condition: the roll-up stays far below the multipart size.
+   */
+  async putIfMatch(key: string, body: string, contentType: string, expected: string | undefined): Promise<boolean> {
+    const condition = expected === undefined ? { IfNoneMatch: '*' } : { IfMatch: expected };
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key), Body: body, ContentType: contentType, ...condition }));
+      return true;
+    } catch (e) {
+      const status = e instanceof S3ServiceException ? e.$metadata.httpStatusCode : undefined;
+      // 404: If-Match on an object deleted in between; it changed, like a 412.
+      if (status === 412 || status === 409 || (status === 404 && expected !== undefined)) return false;
+      throw e;
+    }
+  }
+
   async get(key: string): Promise<string | undefined> {
     try {
       const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key) }));
@@ -77,7 +117,7 @@ export class S3Store implements ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket.bucket, Prefix: this.key(prefix), ContinuationToken: token }));
+      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket.bucket, Prefix: this.key(prefix, { prefix: true }), ContinuationToken: token }));
       for (const o of res.Contents ?? []) if (o.Key) keys.push(this.prefix ? o.Key.slice(this.prefix.length + 1) : o.Key);
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);

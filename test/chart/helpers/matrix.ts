@@ -23,9 +23,12 @@ export const profiles = yamlIn(valuesDir)
 export const combinations = yamlIn(valuesDir).filter((f) => !f.startsWith('profile-'));
 export const ciFiles = yamlIn(path.join(chartDir, 'ci'));
 
+/** The user's own runner image, which every install must name (no public registry serves it). */
+export const runnerImageFixture = fixture('runner-image.yaml');
+
 /** The values files a profile needs to render (non-tiny profiles expect the user's external S3). */
 export function profileFiles(profile: string): string[] {
-  const files = [path.join(valuesDir, profile)];
+  const files = [runnerImageFixture, path.join(valuesDir, profile)];
   return profile === 'profile-tiny.yaml' ? files : [fixture('external-s3.yaml'), ...files];
 }
 

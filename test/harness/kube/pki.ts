@@ -28,7 +28,8 @@ export const adminUser = { name: 'lakebench-admin', group: 'system:masters' } as
 const validDays = '2';
 const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-async function issue(dir: string, name: string, subject: string, extensions: string): Promise<CertPair> {
+/** Issues a certificate signed by the CA in `dir` (ca.crt, ca.key); `extensions` in openssl's -extfile syntax. */
+export async function issue(dir: string, name: string, subject: string, extensions: string): Promise<CertPair> {
   const keyPath = path.join(dir, `${name}.key`);
   const csrPath = path.join(dir, `${name}.csr`);
   const certPath = path.join(dir, `${name}.crt`);
@@ -42,9 +43,10 @@ async function issue(dir: string, name: string, subject: string, extensions: str
   return { certPath, keyPath, certPem: readFileSync(certPath, 'utf8'), keyPem: readFileSync(keyPath, 'utf8') };
 }
 
-const clientExtensions = 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
+export const clientExtensions = 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n';
 
-export async function createControlPlanePki(dir: string, serviceClusterIp: string): Promise<ControlPlanePki> {
+/** `extraServingSans` (e.g. ['IP:10.244.0.1']): more names for the API server's serving certificate. */
+export async function createControlPlanePki(dir: string, serviceClusterIp: string, extraServingSans: string[] = []): Promise<ControlPlanePki> {
   const caPath = path.join(dir, 'ca.crt');
   await run('openssl', [
     'req', '-x509', ...ecKey, '-keyout', path.join(dir, 'ca.key'), '-out', caPath, '-days', validDays,
@@ -54,7 +56,7 @@ export async function createControlPlanePki(dir: string, serviceClusterIp: strin
   // In-cluster clients reach the API server by these names; 127.0.0.1 is how the tests reach it.
   const sans = [
     'IP:127.0.0.1', `IP:${serviceClusterIp}`, 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default',
-    'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local',
+    'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local', ...extraServingSans,
   ];
   const serving = await issue(dir, 'apiserver', '/CN=kube-apiserver',
     `keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${sans.join(',')}\n`);

@@ -1,7 +1,7 @@
 // A control-plane process started by the harness: keeps the tail of its output for error
 // messages, notices when it dies, and is killed if the test process exits without stopping it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 
 export type ManagedProcess = {
   name: string;
@@ -31,18 +31,28 @@ function installExitHook(): void {
   });
 }
 
-export function startProcess(name: string, bin: string, args: string[]): ManagedProcess {
+export type StartOptions = {
+  /** Also append all output to this file (the in-memory tail keeps only the end). */
+  logFile?: string;
+  env?: NodeJS.ProcessEnv;
+};
+
+export function startProcess(name: string, bin: string, args: string[], options: StartOptions = {}): ManagedProcess {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run bash test/setup/install.sh first`);
   installExitHook();
   const [command, argv] = existsSync(setpriv) ? [setpriv, ['--pdeathsig', 'KILL', '--', bin, ...args]] : [bin, args];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   running.add(child);
   let output = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-keptChars);
+    logFile?.write(d);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // 'close', not 'exit': output can still arrive after the process has exited.
+  child.once('close', () => logFile?.end());
   let stopping = false;
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) => {

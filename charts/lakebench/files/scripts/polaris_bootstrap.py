@@ -1,7 +1,7 @@
-"""Idempotent Polaris bootstrap: realm check, catalog with its S3 storage configuration, principal,
-roles and grants, and a Secret with the principal's OAuth2 client credentials.
+"""Idempotent Polaris configuration, after the admin tool has bootstrapped the realm: the catalog with
+its S3 storage configuration, the principal, its roles and grants, and a Secret with the principal's
+OAuth2 client credentials. Request bodies follow Polaris 1.7.0's spec/polaris-management-service.yml.
 
-  polaris_bootstrap.py probe STATE_FILE   writes "bootstrapped" or "new" (is the realm usable?)
   polaris_bootstrap.py configure          creates whatever is missing; a second run changes nothing
 """
 import base64
@@ -85,16 +85,6 @@ class Kubernetes:
             die(f"writing Secret {name}: HTTP {status}")
 
 
-def probe(state_file):
-    polaris = Polaris()
-    wait_http_ok(env("POLARIS_HEALTH_URL"))
-    ready = polaris.get_token(env("ROOT_CLIENT_ID"), env("ROOT_CLIENT_SECRET")) is not None
-    state = "bootstrapped" if ready else "new"
-    with open(state_file, "w") as f:
-        f.write(state)
-    log(f"realm {polaris.realm}: {state}")
-
-
 def storage_config():
     buckets = [b for b in env("S3_BUCKETS").split(",") if b]
     return {
@@ -103,9 +93,32 @@ def storage_config():
         "endpoint": env("S3_ENDPOINT"),
         "region": env("S3_REGION"),
         "pathStyleAccess": env("S3_PATH_STYLE") == "true",
-        # S3-compatible stores have no STS: clients use their own credentials.
+        # S3-compatible stores have no STS: Polaris vends no credentials, clients use their own.
         "stsUnavailable": True,
     }
+
+
+# Request bodies of the management API (CreateCatalogRequest, CreatePrincipalRequest, ...).
+def create_catalog_request(catalog, base_location):
+    return {"catalog": {"type": "INTERNAL", "name": catalog, "properties": {"default-base-location": base_location}, "storageConfigInfo": storage_config()}}
+
+
+def create_principal_request(principal):
+    return {"principal": {"name": principal}, "credentialRotationRequired": False}
+
+
+def principal_role_request(name):
+    """CreatePrincipalRoleRequest and GrantPrincipalRoleRequest."""
+    return {"principalRole": {"name": name}}
+
+
+def catalog_role_request(name):
+    """CreateCatalogRoleRequest and GrantCatalogRoleRequest."""
+    return {"catalogRole": {"name": name}}
+
+
+def add_grant_request(privilege):
+    return {"grant": {"type": "catalog", "privilege": privilege}}
 
 
 def ensure_catalog(polaris, catalog):
@@ -113,33 +126,29 @@ def ensure_catalog(polaris, catalog):
         log(f"catalog {catalog}: exists")
         return
     base = env("DEFAULT_BASE_LOCATION")
-    polaris.call(
-        "POST",
-        "/catalogs",
-        {"catalog": {"type": "INTERNAL", "name": catalog, "properties": {"default-base-location": base}, "storageConfigInfo": storage_config()}},
-    )
+    polaris.call("POST", "/catalogs", create_catalog_request(catalog, base))
     log(f"catalog {catalog}: created at {base}")
 
 
 def ensure_roles(polaris, catalog, principal):
     principal_role, catalog_role = f"{principal}_role", f"{catalog}_{principal}_role"
     if not polaris.exists(f"/principal-roles/{principal_role}"):
-        polaris.call("POST", "/principal-roles", {"principalRole": {"name": principal_role}})
+        polaris.call("POST", "/principal-roles", principal_role_request(principal_role))
         log(f"principal role {principal_role}: created")
     _, assigned = polaris.call("GET", f"/principals/{principal}/principal-roles")
     if principal_role not in [r.get("name") for r in (assigned or {}).get("roles", [])]:
-        polaris.call("PUT", f"/principals/{principal}/principal-roles", {"principalRole": {"name": principal_role}})
+        polaris.call("PUT", f"/principals/{principal}/principal-roles", principal_role_request(principal_role))
         log(f"principal role {principal_role}: assigned to {principal}")
     if not polaris.exists(f"/catalogs/{catalog}/catalog-roles/{catalog_role}"):
-        polaris.call("POST", f"/catalogs/{catalog}/catalog-roles", {"catalogRole": {"name": catalog_role}})
+        polaris.call("POST", f"/catalogs/{catalog}/catalog-roles", catalog_role_request(catalog_role))
         log(f"catalog role {catalog_role}: created")
     _, granted = polaris.call("GET", f"/principal-roles/{principal_role}/catalog-roles/{catalog}")
     if catalog_role not in [r.get("name") for r in (granted or {}).get("roles", [])]:
-        polaris.call("PUT", f"/principal-roles/{principal_role}/catalog-roles/{catalog}", {"catalogRole": {"name": catalog_role}})
+        polaris.call("PUT", f"/principal-roles/{principal_role}/catalog-roles/{catalog}", catalog_role_request(catalog_role))
         log(f"catalog role {catalog_role}: granted to {principal_role}")
     _, grants = polaris.call("GET", f"/catalogs/{catalog}/catalog-roles/{catalog_role}/grants")
     if CATALOG_PRIVILEGE not in [g.get("privilege") for g in (grants or {}).get("grants", [])]:
-        polaris.call("PUT", f"/catalogs/{catalog}/catalog-roles/{catalog_role}/grants", {"grant": {"type": "catalog", "privilege": CATALOG_PRIVILEGE}})
+        polaris.call("PUT", f"/catalogs/{catalog}/catalog-roles/{catalog_role}/grants", add_grant_request(CATALOG_PRIVILEGE))
         log(f"privilege {CATALOG_PRIVILEGE}: granted to {catalog_role}")
 
 
@@ -153,7 +162,7 @@ def ensure_principal(polaris, kube, principal, secret_name, labels):
         _, body = polaris.call("POST", f"/principals/{principal}/rotate")
         log(f"principal {principal}: credentials rotated (Secret {secret_name} was missing or stale)")
     else:
-        _, body = polaris.call("POST", "/principals", {"principal": {"name": principal}, "credentialRotationRequired": False})
+        _, body = polaris.call("POST", "/principals", create_principal_request(principal))
         log(f"principal {principal}: created")
     credentials = (body or {}).get("credentials") or {}
     if not credentials.get("clientId") or not credentials.get("clientSecret"):
@@ -176,12 +185,10 @@ def configure():
 
 
 def main(argv):
-    if len(argv) == 2 and argv[0] == "probe":
-        probe(argv[1])
-    elif argv == ["configure"]:
+    if argv == ["configure"]:
         configure()
     else:
-        die("usage: polaris_bootstrap.py probe STATE_FILE | configure")
+        die("usage: polaris_bootstrap.py configure")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,13 @@ containers:
   - name: runner
     image: {{ include "lakebench.image" (dict "image" $r.image "default" .Chart.AppVersion) }}
     imagePullPolicy: {{ $r.image.pullPolicy }}
-    command: ["lakebench", "run", "--config", "/etc/lakebench/config.yaml"]
+    command: ["lakebench", "run", "--config", "/etc/lakebench/config.yaml"{{ if include "lakebench.scrapesRelease" . }}, "--metrics-port", "{{ .Values.observability.runner.metricsPort }}"{{ end }}]
+    {{- if include "lakebench.scrapesRelease" . }}
+    # Stage and query gauges for Prometheus while the run lasts (templates/observability).
+    ports:
+      - name: metrics
+        containerPort: {{ .Values.observability.runner.metricsPort }}
+    {{- end }}
     env:
       {{- include "lakebench.s3Env" . | nindent 6 }}
       {{- if eq .Values.catalog.type "polaris" }}

@@ -6,7 +6,7 @@ import { BRONZE_COLUMNS } from '../../datagen/columns.js';
 import { fileName } from '../../datagen/dataset.js';
 import { adapt } from '../../sql/dialect.js';
 import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
-import { evaluateBronze, failedChecks } from '../../pipeline/bronze-checks.js';
+import { evaluateBronze, failedChecks, observedCount } from '../../pipeline/bronze-checks.js';
 import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
 import { openDuckDb, closeDuckDb, queryCells, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
 import type { RunContext } from '../platform.js';
@@ -45,14 +45,11 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
     const obs = await queryNumbers(session.connection, adapt(bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers }), 'duckdb', tables));
     const window = await queryCells(session.connection, adapt('SELECT min(event_timestamp) AS lo, max(event_timestamp) AS hi FROM {bronze}', 'duckdb', tables));
     const [lo, hi] = (window.rows[0] ?? []).map((c) => (c && typeof c === 'object' && 'timestamp' in c ? c.timestamp : null));
-    const windowViolation =
-      lo && hi && (Date.parse(lo) < Date.parse(m.dataset.window_start) || Date.parse(hi) >= Date.parse(m.dataset.window_end))
-        ? `event_timestamp range ${lo} … ${hi} leaves the window [${m.dataset.window_start}, ${m.dataset.window_end})`
-        : null;
     const byType = await queryCells(session.connection, adapt(bronzeCountsBy('interaction_type'), 'duckdb', tables));
     const byChannel = await queryCells(session.connection, adapt(bronzeCountsBy('channel'), 'duckdb', tables));
 
-    const n = (k: string) => obs[k] ?? 0;
+    // A key missing from the result or a NULL aggregate stays null: evaluateBronze fails it as "not observed".
+    const n = (k: string) => observedCount(obs[k]);
     const validation = evaluateBronze(
       {
         fileSetMismatches,
@@ -62,7 +59,9 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
         notNullViolations: n('not_null_violations'),
         structuralViolations: n('structural_violations'),
         domainViolations: n('domain_violations'),
-        windowViolation,
+        eventTsMin: lo ?? null,
+        eventTsMax: hi ?? null,
+        window: { start: m.dataset.window_start, end: m.dataset.window_end },
         payloadViolations: n('payload_violations'),
         emailMalformed: n('email_malformed'),
         phoneUnnormalizable: n('phone_unnormalizable'),

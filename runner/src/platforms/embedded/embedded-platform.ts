@@ -16,6 +16,7 @@ import { bronzeVerify } from './bronze-verify.js';
 import { silverBuild } from './silver-build.js';
 import { goldFinalize } from './gold-finalize.js';
 import { checkParquetFooters } from './footers.js';
+import { checkBronzeContent } from './bronze-content.js';
 
 export const EMBEDDED_FILE_SIZE_MB = 16;
 
@@ -56,9 +57,10 @@ export class EmbeddedPlatform implements Platform {
     }
   }
 
-  /** Reads every bronze file's footer, so a corrupted file is reported before a run starts. */
+  /** Reads every bronze file's footer, then hashes its bytes against the manifest, so a corrupted file is named before a run starts. */
   async preflightBronze(ctx: Pick<RunContext, 'manifest'>): Promise<void> {
     await checkParquetFooters(ctx.manifest.files.map((f) => path.join(this.warehouse.bronze, f.key)));
+    await checkBronzeContent(this.warehouse.bronze, ctx.manifest.files);
   }
 
   /** The benchmark needs both tables; their absence is the user's to fix, not a failed run. */

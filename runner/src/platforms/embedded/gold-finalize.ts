@@ -1,5 +1,5 @@
 // gold-finalize on DuckDB: the shared gold aggregation over silver, written as one Parquet file,
-// then the self-checks of pipeline.md §5 against the silver it was built from.
+// then the self-checks of docs/pipeline.md §5 against the silver it was built from.
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { adapt } from '../../sql/dialect.js';
@@ -9,6 +9,7 @@ import { openDuckDb, closeDuckDb, queryNumbers, sqlString } from '../../engines/
 import { createWarehouseViews, DUCKDB_TABLES } from '../../engines/duckdb-engine.js';
 import { parquetFiles, totalBytes, type Warehouse } from './warehouse.js';
 import { replaceDir } from './replace-dir.js';
+import { removeStaging, stagingPath, stagingWrite, sweepStaleStaging } from './staging.js';
 import { StageFailedError } from '../../util/errors.js';
 import type { RunContext } from '../platform.js';
 
@@ -16,7 +17,8 @@ export async function goldFinalize(ctx: RunContext, wh: Warehouse, threads: numb
   const start = new Date();
   const silverFiles = await parquetFiles(wh.silver);
   if (silverFiles.length === 0) throw new StageFailedError('gold-finalize', `silver is missing: no Parquet files under ${wh.silver}`);
-  const tmp = `${wh.gold}.tmp-${process.pid}`;
+  await sweepStaleStaging(wh.root, [wh.silver, wh.gold]);
+  const tmp = stagingPath(wh.root, `gold-${path.basename(wh.gold)}`);
   const session = await openDuckDb({ threads });
   const tables = DUCKDB_TABLES;
   try {
@@ -25,12 +27,14 @@ export async function goldFinalize(ctx: RunContext, wh: Warehouse, threads: numb
     if (silverRows === 0) throw new StageFailedError('gold-finalize', 'silver is empty');
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp, { recursive: true });
-    await session.connection.run(
-      `COPY (${adapt(goldSelect(), 'duckdb', tables)} ORDER BY interaction_date) TO ${sqlString(path.join(tmp, 'part-000000.parquet'))} (FORMAT parquet, COMPRESSION snappy)`,
+    await stagingWrite(
+      () => session.connection.interrupt(),
+      () => session.connection.run(`COPY (${adapt(goldSelect(), 'duckdb', tables)} ORDER BY interaction_date) TO ${sqlString(path.join(tmp, 'part-000000.parquet'))} (FORMAT parquet, COMPRESSION snappy)`),
     );
     const commitStart = performance.now();
     await replaceDir(tmp, wh.gold);
     const commitSeconds = (performance.now() - commitStart) / 1000;
+    await removeStaging(tmp);
     const goldFiles = await parquetFiles(wh.gold);
     await createWarehouseViews(session, wh.root, ['gold']);
     const goldRows = (await queryNumbers(session.connection, adapt('SELECT count(*) AS n FROM {gold}', 'duckdb', tables))).n ?? 0;
@@ -55,7 +59,7 @@ export async function goldFinalize(ctx: RunContext, wh: Warehouse, threads: numb
       error: failed.length ? { message: `gold self-checks failed: ${failed.map((c) => `${c.name} (gold ${c.observed}, silver ${c.expected})`).join('; ')}`, reason: 'SELF_CHECK' } : null,
     });
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await removeStaging(tmp);
     throw e;
   } finally {
     closeDuckDb(session);

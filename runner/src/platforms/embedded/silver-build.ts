@@ -7,9 +7,10 @@ import { fileName } from '../../datagen/dataset.js';
 import { adapt } from '../../sql/dialect.js';
 import { silverSelect } from '../../sql/silver.js';
 import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
-import { openDuckDb, closeDuckDb, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
+import { openDuckDb, closeDuckDb, queryNumbers, sqlString, globLiteral } from '../../engines/duckdb-session.js';
 import { parquetFiles, totalBytes, type Warehouse } from './warehouse.js';
 import { replaceDir } from './replace-dir.js';
+import { removeStaging, stagingPath, stagingWrite, sweepStaleStaging } from './staging.js';
 import { skewSampleStep } from '../../model/scale.js';
 import type { RunContext } from '../platform.js';
 
@@ -19,7 +20,8 @@ export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: numbe
   const m = ctx.manifest;
   const files = m.files.map((f) => path.join(wh.bronze, fileName(f.index)));
   const source = `read_parquet([${files.map(sqlString).join(', ')}])`;
-  const tmp = `${wh.silver}.tmp-${process.pid}`;
+  await sweepStaleStaging(wh.root, [wh.silver, wh.gold]);
+  const tmp = stagingPath(wh.root, `silver-${path.basename(wh.silver)}`);
   const session = await openDuckDb({ threads });
   try {
     const step = skewSampleStep(m.totals.total_rows);
@@ -35,14 +37,16 @@ export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: numbe
     // partition but, at scale 0.1, a peak RSS of 4 GiB instead of 2.8 GiB (bench/embedded-run.ts).
     await session.connection.run('SET preserve_insertion_order = false');
     const writeStart = performance.now();
-    await session.connection.run(
-      `COPY (${select}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (interaction_date), FILENAME_PATTERN 'part-{i}')`,
+    await stagingWrite(
+      () => session.connection.interrupt(),
+      () => session.connection.run(`COPY (${select}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (interaction_date), FILENAME_PATTERN 'part-{i}')`),
     );
     const written = await parquetFiles(tmp);
-    const counted = await queryNumbers(session.connection, `SELECT count(*) AS n FROM read_parquet(${sqlString(path.join(tmp, '**', '*.parquet'))})`);
+    const counted = await queryNumbers(session.connection, `SELECT count(*) AS n FROM read_parquet(${sqlString(path.join(globLiteral(tmp), '**', '*.parquet'))})`);
     const commitStart = performance.now();
     await replaceDir(tmp, wh.silver);
     const commitSeconds = (performance.now() - commitStart) / 1000;
+    await removeStaging(tmp);
     const partitions = new Set(written.map((f) => path.basename(path.dirname(f.path)))).size;
     return stageReport('silver-build', ctx.runId, 'duckdb', start, {
       input_bytes: m.totals.total_bytes,
@@ -63,14 +67,14 @@ export async function silverBuild(ctx: RunContext, wh: Warehouse, threads: numbe
       },
     });
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    await removeStaging(tmp);
     throw e;
   } finally {
     closeDuckDb(session);
   }
 }
 
-/** pipeline.md §4.3: Σ over partitions of ceil(partition bytes ÷ target file size). */
+/** docs/pipeline.md §4.3: Σ over partitions of ceil(partition bytes ÷ target file size). */
 export function expectedFiles(files: readonly { path: string; bytes: number }[], targetMb: number): number {
   const byPartition = new Map<string, number>();
   for (const f of files) {

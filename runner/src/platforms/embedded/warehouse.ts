@@ -1,7 +1,8 @@
-// The embedded warehouse layout under `<output>/warehouse/` (pipeline.md §1): plain Parquet that
+// The embedded warehouse layout under `<output>/warehouse/` (docs/pipeline.md §1): plain Parquet that
 // any other tool can read.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { BadInputError } from '../../util/errors.js';
 
 export type Warehouse = { root: string; bronze: string; silver: string; gold: string };
 
@@ -13,6 +14,22 @@ export function warehouse(output: string): Warehouse {
     silver: path.join(root, 'silver', 'customer_interactions_enriched'),
     gold: path.join(root, 'gold', 'customer_executive_dashboard'),
   };
+}
+
+/**
+ * What DuckDB's file functions cannot read literally in the output folder's path, refused before
+ * anything runs. (Glob characters `*`, `?` and `[` are fine: they are escaped, see globLiteral.)
+ * - a backslash: DuckDB splits paths on it, so a glob below such a folder finds nothing;
+ * - a folder named `key=value`: DuckDB's Hive partitioning reads every such folder on the path as a
+ *   column, so silver would gain a column, or (`interaction_date=…`) every row the wrong date.
+ */
+export function checkWarehousePath(output: string): void {
+  const folder = path.resolve(output);
+  if (folder.includes('\\')) throw new BadInputError('the path holds a backslash, which DuckDB reads as a folder separator: choose an output folder without one', folder);
+  const hiveLike = folder.split(path.sep).find((name) => name.includes('='));
+  if (hiveLike !== undefined) {
+    throw new BadInputError(`the folder '${hiveLike}' on the path looks like a Hive partition (key=value), which DuckDB would read as a column of every table: choose an output folder without '='`, folder);
+  }
 }
 
 /** Every Parquet file below `dir` with its size, sorted by path. */

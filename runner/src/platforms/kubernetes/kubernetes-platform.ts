@@ -21,7 +21,7 @@ import { deleteSparkApplication } from './spark-monitor.js';
 import { capacityPreflight } from './capacity.js';
 
 export type KubernetesPlatformOptions = {
-  /** Per-job timeout in seconds (pipeline.md §9.3: default max(3600, scale × 60), --timeout). */
+  /** Per-job timeout in seconds (docs/pipeline.md §9.3: default max(3600, scale × 60), --timeout). */
   timeoutSeconds: number;
   log?: (line: string) => void;
 };

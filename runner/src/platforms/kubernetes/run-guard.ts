@@ -1,4 +1,4 @@
-// Keeps a run's record honest when the runner is stopped (results.md §1): heartbeats in run.json
+// Keeps a run's record honest when the runner is stopped (docs/results.md §1): heartbeats in run.json
 // while the run is in progress; on SIGTERM/SIGINT the Spark applications this run started are
 // deleted, run.json is marked incomplete in every store and the Lease is released; and a runner
 // that starts finds runs whose runner died without a word (a killed pod, a lost node) and marks them
@@ -89,13 +89,21 @@ export class RunGuard {
  * heartbeat: older than `staleAfterSeconds` means dead. Only run.json is touched; the index keeps
  * listing completed runs only.
  */
-export async function markStaleRuns(store: ObjectStore, opts: { staleAfterSeconds?: number; now?: Date; by: string; lease?: string }): Promise<string[]> {
+export async function markStaleRuns(store: ObjectStore, opts: { staleAfterSeconds?: number; now?: Date; by: string; lease?: string; warn?: (message: string) => void }): Promise<string[]> {
   const now = opts.now ?? new Date();
   const limit = (opts.staleAfterSeconds ?? STALE_AFTER_SECONDS) * 1000;
   const marked: string[] = [];
   for (const key of (await store.list('runs/')).filter((k) => k.endsWith('/run.json'))) {
-    const text = await store.get(key);
-    const parsed = text === undefined ? undefined : runRecordSchema.safeParse(JSON.parse(text));
+    // One unreadable record (truncated, foreign, an unsafe key) is named and skipped: it must not stop the runner.
+    let parsed;
+    try {
+      const text = await store.get(key);
+      parsed = text === undefined ? undefined : runRecordSchema.safeParse(JSON.parse(text));
+    } catch (e) {
+      opts.warn?.(`skipped ${key} in ${store.location}: ${errorMessage(e)}`);
+      continue;
+    }
+    if (parsed && !parsed.success) opts.warn?.(`skipped ${key} in ${store.location}: not a valid run record`);
     if (!parsed?.success || parsed.data.state !== 'running') continue;
     const last = Date.parse(parsed.data.heartbeat_at);
     const age = `${Math.round((now.getTime() - last) / 1000)} s before ${opts.by} started`;

@@ -1,4 +1,4 @@
-// Follows one SparkApplication to a terminal state by watch (pipeline.md §9.3): the application
+// Follows one SparkApplication to a terminal state by watch (docs/pipeline.md §9.3): the application
 // itself and its pods (driver and executors, by the operator's app-name label). Stage time is the
 // driver container's own start and termination, read from the pod, not when the runner noticed.
 import type { KubeClient } from './client.js';

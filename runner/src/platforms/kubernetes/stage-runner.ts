@@ -1,6 +1,6 @@
 // One batch stage on the cluster: the scripts ConfigMap (content-addressed, reused), the stage's
 // job-document ConfigMap, the SparkApplication (an existing one of the same name is deleted first,
-// pipeline.md §9.3), monitored by watch, then the stage's own metrics document read from S3. What
+// docs/pipeline.md §9.3), monitored by watch, then the stage's own metrics document read from S3. What
 // the runner saw (driver times, queue time, reason, log tail) goes into the report's extras.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
@@ -64,7 +64,7 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
     const error = r.error ?? (failed ? { message: outcome.message ?? `${name} ended ${outcome.state}`, reason: outcome.reason } : null);
     return { ...r, status: failed ? 'failed' : 'succeeded', start_time: start, end_time: end, error, extras: { ...r.extras, kubernetes: observed } };
   }
-  // No usable document: the failure as the runner saw it (results.md §3.4, runner-observed).
+  // No usable document: the failure as the runner saw it (docs/results.md §3.4, runner-observed).
   const message = [outcome.message, read.error.message].filter(Boolean).join('; ');
   return stageReport(stage, ctx.runId, 'spark', new Date(start), {
     status: 'failed',

@@ -78,27 +78,24 @@ export function judgeSparkBronze(report: StageReport, manifest: Manifest, thresh
   }
   const o = parsed.data;
   const c = o.counts;
-  const n = (v: number | null) => v ?? 0;
-  const [lo, hi] = [c.event_ts_min, c.event_ts_max];
   const d = manifest.dataset;
-  const windowViolation =
-    lo && hi && (Date.parse(lo) < Date.parse(d.window_start) || Date.parse(hi) >= Date.parse(d.window_end))
-      ? `event_timestamp range ${lo} … ${hi} leaves the window [${d.window_start}, ${d.window_end})`
-      : null;
+  // Nullable counts go through as null (a NULL aggregate): evaluateBronze fails them as "not observed".
   const validation = evaluateBronze(
     {
       fileSetMismatches: fileSetMismatches(o),
       schemaMismatches: schemaMismatches(o.schema),
       rows: c.rows,
       expectedRows: manifest.totals.total_rows,
-      notNullViolations: n(c.not_null_violations),
-      structuralViolations: n(c.structural_violations),
-      domainViolations: n(c.domain_violations),
-      windowViolation,
-      payloadViolations: n(c.payload_violations),
-      emailMalformed: n(c.email_malformed),
-      phoneUnnormalizable: n(c.phone_unnormalizable),
-      duplicateSuspected: n(c.duplicate_suspected),
+      notNullViolations: c.not_null_violations,
+      structuralViolations: c.structural_violations,
+      domainViolations: c.domain_violations,
+      eventTsMin: c.event_ts_min,
+      eventTsMax: c.event_ts_max,
+      window: { start: d.window_start, end: d.window_end },
+      payloadViolations: c.payload_violations,
+      emailMalformed: c.email_malformed,
+      phoneUnnormalizable: c.phone_unnormalizable,
+      duplicateSuspected: c.duplicate_suspected,
       dirtyRatio: d.dirty_ratio,
     },
     thresholds,

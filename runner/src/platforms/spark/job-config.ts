@@ -1,4 +1,4 @@
-// The one contract between the runner and the PySpark jobs in spark-scripts/ (pipeline.md §2.1): a
+// The one contract between the runner and the PySpark jobs in spark-scripts/ (docs/pipeline.md §2.1): a
 // JSON document the runner fills and each job validates again on its side (lakebench_config.py).
 // It carries the stage SQL already adapted to Spark, so the transforms exist once (runner/src/sql);
 // the Python only registers bronze, writes the tables and reports. No secrets: credentials are
@@ -85,7 +85,7 @@ const common = {
     }),
   }),
   resources: z.strictObject({ executors: z.number().int().min(1), cores: z.number().int().min(1) }),
-  /** Extra runtime Spark SQL settings; they win over the job's tuning (pipeline.md §9.4). */
+  /** Extra runtime Spark SQL settings; they win over the job's tuning (docs/pipeline.md §9.4). */
   spark_conf: z.record(z.string(), z.string()),
 };
 
@@ -134,7 +134,7 @@ export type SparkJobSettings = {
   tableFormat: 'iceberg' | 'delta';
   metricsUri: string;
   resources: { executors: number; cores: number };
-  /** Default `s3a://<bronze bucket>/customer/interactions/` (data.md §2.2). */
+  /** Default `s3a://<bronze bucket>/customer/interactions/` (docs/data.md §2.2). */
   bronzeUri?: string;
   /** Where the job reads the datagen manifest `ctx.manifest` was read from; on a cluster `bronzeManifestUri(bucket)`. */
   manifestUri: string;

@@ -1,6 +1,6 @@
 // Reads the metrics document a Spark job wrote (local path or s3a:// URI) and decides what the run
 // records: the job's own report, or, when there is none (or it is unusable), a failure the runner
-// observed itself (results.md §3.4: metrics_source runner-observed). Logs are never parsed.
+// observed itself (docs/results.md §3.4: metrics_source runner-observed). Logs are never parsed.
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { stageReportSchema, type BatchStage, type StageReport } from '../../pipeline/stage-report.js';

@@ -1,5 +1,5 @@
 // History view: headline QpH and time to value of earlier runs from the runs index. Runs are only
-// like-for-like when their data and sizing fingerprints match this run's (results.md §5).
+// like-for-like when their data and sizing fingerprints match this run's (docs/results.md §5).
 import type { Metrics } from '../../model/metrics.js';
 import type { HistorySpec } from '../charts.js';
 import { fmtInt, fmtSeconds, fmtTime, shortFingerprint } from '../format.js';

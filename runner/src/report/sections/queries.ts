@@ -1,5 +1,5 @@
 // Section 9: per-query latency and answers. A failed query is drawn and listed as failed, with its
-// error, and never counted in QpH (benchmark.md §7: it adds time and no count).
+// error, and never counted in QpH (docs/benchmark.md §7: it adds time and no count).
 import type { Metrics, QueryClass, QueryResult } from '../../model/metrics.js';
 import type { QueriesSpec } from '../charts.js';
 import { fmtInt, fmtNumber, fmtSeconds, fmtValue, shortFingerprint } from '../format.js';

@@ -83,7 +83,7 @@ export function stagesView(doc: Metrics) {
   return { chart, rows, empty: doc.stages.length === 0 };
 }
 
-// The maintenance stage's figures are stage extras (results.md §2.8 "maintenance"); these are the
+// The maintenance stage's figures are stage extras (docs/results.md §2.8 "maintenance"); these are the
 // keys the report knows how to label, in display order.
 const MAINTENANCE_FIELDS: Array<[string, string, (x: number) => string]> = [
   ['files_before', 'Data files before', fmtInt],

@@ -27,7 +27,8 @@ export type ClusterSettings = {
   };
 };
 
-/** The runner image when the config does not name one: the chart's default at appVersion 0.1.0. */
+/** The runner image when the config does not name one (`lakebench plan` from a laptop): the Dockerfile's
+ *  default name at 0.1.0. No registry serves it; the chart always names the user's own (runner.image). */
 export const DEFAULT_RUNNER_IMAGE = 'ghcr.io/lakebench/lakebench-runner:0.1.0';
 /** Variable the PySpark jobs read the REST catalog's `client_id:client_secret` from. */
 export const CATALOG_CREDENTIAL_ENV = 'LAKEBENCH_CATALOG_CREDENTIAL';
@@ -48,7 +49,7 @@ export function clusterSettings(config: LakebenchConfig): ClusterSettings {
   const fullname = chartFullname(c.release);
   const s3Secret = c.storage.credentialsSecret ?? { name: `${fullname}-garage-key`, accessKeyIdKey: 'AWS_ACCESS_KEY_ID', secretAccessKeyKey: 'AWS_SECRET_ACCESS_KEY' };
   const polaris = c.catalog.credentialsSecret ?? { name: `${fullname}-polaris-client`, clientIdKey: 'clientId', clientSecretKey: 'clientSecret' };
-  // Hive tables live under the silver bucket unless the config names a warehouse (pipeline.md §1).
+  // Hive tables live under the silver bucket unless the config names a warehouse (docs/pipeline.md §1).
   const catalog = catalogFromConfig(
     c.catalog.type === 'hive' ? { ...c.catalog, warehouse: c.catalog.warehouse ?? `s3a://${c.storage.buckets.silver}/warehouse` } : c.catalog,
     CATALOG_CREDENTIAL_ENV,

@@ -1,4 +1,4 @@
-// Datagen as an Indexed Job on the runner image (data.md §7): completions = parallelism = the pod
+// Datagen as an Indexed Job on the runner image (docs/data.md §7): completions = parallelism = the pod
 // count of the sizing model (or datagen.parallelism); pod i runs `lakebench datagen-worker` for the
 // files whose index mod P = i. Each index retries on its own (backoffLimitPerIndex); one index out of
 // retries fails the Job at once (maxFailedIndexes 0) instead of letting the others finish in vain.

@@ -1,5 +1,5 @@
 // Names and labels of the objects a run submits. SparkApplications keep the fixed names of
-// pipeline.md §9.3 (`lakebench-<job>`, an existing one is deleted first); per-run documents carry the
+// docs/pipeline.md §9.3 (`lakebench-<job>`, an existing one is deleted first); per-run documents carry the
 // run id in their name; every object carries the run id as a label so a run's objects can be listed.
 export const RUN_ID_LABEL = 'lakebench.io/run-id';
 export const STAGE_LABEL = 'lakebench.io/stage';

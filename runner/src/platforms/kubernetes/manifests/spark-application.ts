@@ -57,7 +57,7 @@ export type SparkApplicationInput = {
 };
 
 const SCRIPT: Record<BatchStage, string> = { 'bronze-verify': 'bronze_verify.py', 'silver-build': 'silver_build.py', 'gold-finalize': 'gold_finalize.py' };
-/** pipeline.md §9.3: batch jobs restart on failure twice, 30 s apart. */
+/** docs/pipeline.md §9.3: batch jobs restart on failure twice, 30 s apart. */
 export const BATCH_RETRIES = 2;
 export const BATCH_RETRY_INTERVAL_S = 30;
 

@@ -1,4 +1,4 @@
-// The sparkConf of every SparkApplication: the fixed tuning of pipeline.md §9.4 plus the storage and
+// The sparkConf of every SparkApplication: the fixed tuning of docs/pipeline.md §9.4 plus the storage and
 // catalog settings of the configured lakehouse. The PySpark jobs apply the same settings again when
 // they start (spark-scripts/lakebench_sparkconf.py) and keep what the submission set; settings read
 // only at JVM start (UI, heartbeat, JVM options, result size) must be here. Secrets are not: the REST
@@ -81,10 +81,37 @@ export function tuningConf(sizing: JobSizing, scale: number): Record<string, str
   };
 }
 
+/** The driver UI port, where Prometheus scrapes the servlets below (container port `spark-ui`). */
+export const SPARK_UI_PORT = 4040;
+export const DRIVER_METRICS_PATH = '/metrics/prometheus';
+/** Served by the driver: one series per executor (Spark's PrometheusResource; executors serve no HTTP). */
+export const EXECUTOR_METRICS_PATH = '/metrics/executors/prometheus';
+/** Metric names start with this instead of the per-run application id (metrics_lakebench_driver_…). */
+export const METRICS_NAMESPACE = 'lakebench';
+
+/**
+ * Spark's own Prometheus endpoints on the driver UI port: the PrometheusServlet sink with the JVM
+ * source (driver metrics) and the executor summary. Both are UI servlets, so the UI must run; the
+ * retained-state caps of tuningConf keep it small.
+ */
+export function prometheusConf(): Record<string, string> {
+  const sink = 'spark.metrics.conf.*.sink.prometheusServlet';
+  return {
+    'spark.ui.enabled': 'true',
+    'spark.ui.port': String(SPARK_UI_PORT),
+    'spark.ui.prometheus.enabled': 'true',
+    [`${sink}.class`]: 'org.apache.spark.metrics.sink.PrometheusServlet',
+    [`${sink}.path`]: DRIVER_METRICS_PATH,
+    'spark.metrics.conf.driver.source.jvm.class': 'org.apache.spark.metrics.source.JvmSource',
+    'spark.metrics.namespace': METRICS_NAMESPACE,
+  };
+}
+
 export function sparkConf(s: ClusterSettings, sizing: JobSizing, scale: number): Record<string, string> {
   const extensions = s.tableFormat === 'delta' ? `${ICEBERG_EXTENSIONS},${DELTA_EXTENSIONS}` : ICEBERG_EXTENSIONS;
   const conf = {
     ...tuningConf(sizing, scale),
+    ...(s.spark.prometheusMetrics ? prometheusConf() : {}),
     ...s3aConf(s),
     ...catalogConf(s),
     'spark.sql.extensions': extensions,

@@ -1,6 +1,6 @@
 // Maven packages the jobs need on top of the Apache Spark image, per Spark major version. The Iceberg
 // AWS bundle already holds the AWS SDK v2 classes S3A needs, so hadoop-aws's 558 MB SDK bundle is
-// excluded (pipeline.md §9.4: never a second SDK bundle on Spark 4); the small transfer manager of
+// excluded (docs/pipeline.md §9.4: never a second SDK bundle on Spark 4); the small transfer manager of
 // the same SDK version completes it. Same set as the engines tier (test/setup/engines/spark-jars.lock).
 import type { ClusterSettings } from './cluster-settings.js';
 
