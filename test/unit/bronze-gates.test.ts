@@ -10,6 +10,7 @@ import { QUALITY_CHECKS, type QualityCheckName } from '../../runner/src/config/s
 import { BRONZE_COLUMNS } from '../../runner/src/datagen/columns.js';
 import { datasetParams } from '../../runner/src/datagen/dataset.js';
 import { buildManifest } from '../../runner/src/datagen/manifest.js';
+import { emptyAggregates } from '../../runner/src/datagen/aggregates.js';
 import { stageReport } from '../../runner/src/pipeline/stage-report.js';
 import type { ValidationCheck } from '../../runner/src/model/metrics.js';
 
@@ -135,18 +136,7 @@ describe('bronze gates: an observation nobody made fails as "not observed"', () 
 
 describe('the Spark judge: null counts from the job are not observed, never zero', () => {
   const params = datasetParams({ seed: 42, scale: 0.01, windowStart: '2024-01-01', windowEnd: '2025-12-31', dirtyRatio: 0.08, fileSizeMb: 16, customerLaw: { s: 1, q: 10 } });
-  const aggregates = {
-    rows_by_interaction_type: {},
-    rows_by_data_quality_flag: {},
-    rows_by_channel: {},
-    rows_by_flag_and_type: {},
-    amount_cents_total: 0,
-    amount_cents_by_flag: {},
-    rows_by_month_excluding_duplicates: {},
-    rows_product_id_null: 0,
-    rows_device_type_null: 0,
-    rows_satisfaction_set: 0,
-  };
+  const aggregates = emptyAggregates();
   const manifest = buildManifest(
     params,
     [{ index: 0, key: 'part-000000.parquet', stream_key: 'k', rows: 10_000, bytes: 100, first_id: 0, last_id: 9_999, content_hash: 'sha256:0', event_ts_min: clean.eventTsMin!, event_ts_max: clean.eventTsMax!, aggregates }],
