@@ -80,10 +80,12 @@ export async function runBatch(
     if (hooks) return hooks.interrupt(reason);
     await Promise.all(stores.map((st) => writeRunRecord(st, { ...record, state: 'incomplete', ended_at: new Date().toISOString(), reason })));
   };
+  // The signal handler's work: ends the record as incomplete, then exits 130.
+  let interruption: Promise<void> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const reason = `interrupted by ${signal}`;
     interrupted = reason;
-    void endIncomplete(reason).finally(() => process.exit(130));
+    interruption = endIncomplete(reason).finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -179,6 +181,12 @@ export async function runBatch(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+  // A stage the signal cut short ends here too; publishing now would overwrite the incomplete record
+  // the handler writes with a complete one. The handler exits the process when it is done.
+  if (interruption) {
+    await interruption;
+    throw new Error(interrupted ?? 'interrupted');
   }
 
   const end = new Date();
