@@ -6,21 +6,13 @@
 // few milliseconds first, and the index rebuild that uses this lock re-checks what it wrote.)
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
+import { processAlive } from '../util/process-alive.js';
 
 const STALE_MS = 30_000;
 const WAIT_MS = 15_000;
 
 const owner = () => `${process.pid}@${os.hostname()}`;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function isStale(lockFile: string): Promise<boolean> {
   try {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { BadInputError, errorMessage } from '../util/errors.js';
+import { processAlive } from '../util/process-alive.js';
 
 export const LOCK_FILE = '.lakebench.lock';
 const GUARD_FILE = '.lakebench.lock.takeover';
@@ -43,12 +44,7 @@ export function processStart(pid: number): string | null | undefined {
     // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
-    try {
-      process.kill(pid, 0);
-      return null;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM' ? null : undefined;
-    }
+    return processAlive(pid) ? null : undefined;
   }
 }
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, rmdirSync, rmSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../../util/process-alive.js';
 
 export const STAGING_FOLDER = '.tmp';
 const OWNER = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -92,16 +93,6 @@ async function removeIfEmpty(dir: string): Promise<void> {
   });
 }
 
-const alive = (pid: number): boolean => {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-};
-
 /**
  * Removes staging folders whose process is gone: under `<warehouse>/.tmp/` every owner but this one
  * whose pid is dead or is this process's own pid (a previous process in the same container), and next
@@ -114,7 +105,7 @@ export async function sweepStaleStaging(warehouseRoot: string, tables: readonly 
   for (const name of await listOrEmpty(stagingRoot)) {
     if (name === OWNER) continue;
     const pid = Number(name.split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) continue;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) continue;
     await rm(path.join(stagingRoot, name), { recursive: true, force: true, maxRetries: 5 });
     removed.push(path.join(stagingRoot, name));
   }
@@ -125,7 +116,7 @@ export async function sweepStaleStaging(warehouseRoot: string, tables: readonly 
       const m = LEGACY.exec(name);
       if (!m || m[1] !== path.basename(table)) continue;
       const pid = Number(m[3]);
-      if (pid !== process.pid && alive(pid)) continue;
+      if (pid !== process.pid && processAlive(pid)) continue;
       await rm(path.join(parent, name), { recursive: true, force: true, maxRetries: 5 });
       removed.push(path.join(parent, name));
     }
