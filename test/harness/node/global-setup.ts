@@ -3,7 +3,8 @@
 // the run if the host is not clean afterwards.
 import type { TestProject } from 'vitest/node';
 import { hostLeftovers, readHostBefore, takeHostSnapshot } from './host/index.js';
-import { stopNode } from './shared.js';
+import { isAlive, stopNode } from './shared.js';
+import { readNodeState } from './state.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,6 +17,10 @@ export default function setup(project: TestProject): () => Promise<void> {
   // The host as this run found it (or as a killed earlier run recorded it before changing it).
   const hostBefore = readHostBefore() ?? takeHostSnapshot();
   return async () => {
+    // A node this run did not start (a by-hand `cli.ts up`, shared by several runs while developing)
+    // is left running: its starter stops it.
+    const running = readNodeState();
+    if (running && isAlive(running.supervisorPid) && running.ownerPid !== process.pid) return;
     const outcome = await stopNode();
     const leftovers = await hostLeftovers(hostBefore);
     if (leftovers.length > 0) throw new Error(`the cluster tier's node left this on the host: ${leftovers.join('; ')} (${JSON.stringify(outcome)})`);
