@@ -1,4 +1,4 @@
-"""The job configuration document (runner/src/platforms/spark/job-config.ts), validated again here.
+"""The job configuration document (runner/src/spark-jobs/job-config.ts), validated again here.
 
 The runner builds it with a zod schema; a job still checks every field it uses, so a document from
 another runner version fails with the field's name instead of a KeyError deep inside a Spark job.

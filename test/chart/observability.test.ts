@@ -46,6 +46,17 @@ describe('observability.enabled', () => {
     expect(observabilityParts.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
   });
 
+  it('observability.grafana.enabled=false keeps Prometheus and the dashboard ConfigMap and drops everything of Grafana', () => {
+    const prometheusOnly = helmTemplate('helm3', [ciFile], ['observability.grafana.enabled=false']).objects;
+    const grafanaParts = prometheusOnly.filter((o) => component(o) === 'grafana');
+    expect(grafanaParts.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(named(prometheusOnly, 'Secret', 'lakebench-grafana-admin')).toBeUndefined();
+    expect(containerOf(prometheusOnly, 'Deployment', 'lakebench-prometheus').image).toBe('prom/prometheus:v3.16.0');
+    expect(byKind(prometheusOnly, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1')).toHaveLength(1);
+    // On by default with observability.enabled.
+    expect(named(on, 'Deployment', 'lakebench-grafana')).toBeTruthy();
+  });
+
   it('the Prometheus the tests build is the release the chart deploys', () => {
     const setup = readFileSync(path.join(repoRoot, 'test', 'setup', '45-prometheus.sh'), 'utf8');
     const release = /^PROMETHEUS_RELEASE="(v[0-9.]+)"/m.exec(setup)?.[1];

@@ -26,6 +26,7 @@ const ociConfig = z.object({
     Env: z.array(z.string()).optional(),
     ExposedPorts: z.record(z.string(), z.unknown()).optional(),
     StopSignal: z.string().optional(),
+    Volumes: z.record(z.string(), z.unknown()).nullish(),
   }),
 });
 
@@ -59,6 +60,7 @@ type Expected = {
   ports?: string[];
   env?: Record<string, string>;
   stopSignal?: string;
+  volumes?: string[];
 };
 
 // Upstream's values, from the Dockerfiles named in test/images/README.md.
@@ -118,6 +120,18 @@ const expectedImages: Expected[] = [
     cmd: ['python3'],
   },
   {
+    // prometheus/prometheus v3.16.0 Dockerfile (the busybox variant prom/prometheus publishes).
+    slug: 'prometheus',
+    ref: 'docker.io/prom/prometheus:v3.16.0',
+    user: 'nobody',
+    entrypoint: ['/bin/prometheus'],
+    cmd: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
+    workingDir: '/prometheus',
+    ports: ['9090/tcp'],
+    volumes: ['/prometheus'],
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+  },
+  {
     slug: 'runner',
     ref: 'ghcr.io/lakebench/lakebench-runner:0.1.0',
     user: '10001:10001',
@@ -140,6 +154,7 @@ describe('stand-in images as the node imports them', () => {
       if (expected.workingDir) expect(image.config.WorkingDir).toBe(expected.workingDir);
       if (expected.ports) expect(Object.keys(image.config.ExposedPorts ?? {}).sort()).toEqual([...expected.ports].sort());
       if (expected.stopSignal) expect(image.config.StopSignal).toBe(expected.stopSignal);
+      if (expected.volumes) expect(Object.keys(image.config.Volumes ?? {}).sort()).toEqual([...expected.volumes].sort());
       for (const [name, value] of Object.entries(expected.env ?? {})) expect(image.env.get(name), name).toBe(value);
     });
   }

@@ -4,15 +4,11 @@
 // Hive Metastore after its schematool init, Trino coordinator and worker) becomes Ready from the
 // stand-in images, the chart's `helm test` hooks pass against them, and an Iceberg table is written
 // through Trino and the metastore into the S3 bucket.
-import { CoreV1Api, StorageV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cacheBin, cacheDir } from '../harness/cache.js';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ensureBucket, s3Client } from '../harness/engines/s3.js';
 import { loadKubeconfig } from '../harness/kube/kubeconfig.js';
@@ -22,104 +18,37 @@ import { nodeNetwork } from '../harness/node/layout.js';
 import { createPodSecurityNamespace } from '../harness/node/pods.js';
 import { ensureNode } from '../harness/node/shared.js';
 import type { NodeState } from '../harness/node/state.js';
-import { freePort } from '../harness/ports.js';
+import {
+  cachedJdbcJar,
+  componentOf,
+  createStaticVolumes,
+  deleteStaticVolumes,
+  diagnose,
+  helm,
+  lakehouseClaims,
+  serveFile,
+  waitForReleasePods,
+  type ServedFile,
+} from './fixtures/lakehouse-release.js';
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, '../..');
 const namespace = `lakehouse-${Date.now().toString(36)}`;
 const release = 'lakebench';
-const storageClass = 'lakebench-static'; // the overlay's class of pre-created PVs
 const installDeadlineMs = 15 * 60_000;
 const helmTestTimeout = '10m';
-
-// The PostgreSQL JDBC driver the chart's init container fetches (values.yaml), served to pods from the host.
-const jdbcJar = {
-  url: 'https://repo1.maven.org/maven2/org/postgresql/postgresql/42.7.14/postgresql-42.7.14.jar',
-  sha256: '73914527305a40cce504b0d3d90b23caf565136912d607ae8ae7c5895512332c',
-};
-
-// The claims of the two StatefulSets (volumeClaimTemplate name - pod name), each pre-bound to a
-// hostPath PV owned by the uid the chart runs that pod as (hostPath ignores fsGroup).
-const claims = [
-  { claim: `data-${release}-postgres-0`, size: '2Gi', uid: 999 },
-  { claim: `spill-${release}-trino-worker-0`, size: '5Gi', uid: 1000 },
-];
-const pvRoot = path.join('/tmp/lakebench-node', 'pv', namespace);
+// The claims of the two StatefulSets, each pre-bound to a hostPath PV (the node has no provisioner).
+const claims = lakehouseClaims(release);
 
 // The pods the default combination runs, by app.kubernetes.io/component.
 const expectedComponents = ['hive-metastore', 'postgres', 'trino-coordinator', 'trino-worker'];
-
-const sha256Of = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-/** The driver jar in the cache, downloaded once by the host (which trusts this machine's egress CA) and checked. */
-async function cachedJdbcJar(): Promise<string> {
-  const dir = path.join(cacheDir, 'cluster');
-  const file = path.join(dir, path.basename(jdbcJar.url));
-  if (existsSync(file) && sha256Of(file) === jdbcJar.sha256) return file;
-  mkdirSync(dir, { recursive: true });
-  await run('curl', ['-fsSL', '--retry', '3', '--max-time', '120', '-o', `${file}.tmp`, jdbcJar.url]);
-  const actual = sha256Of(`${file}.tmp`);
-  if (actual !== jdbcJar.sha256) throw new Error(`${jdbcJar.url}: sha256 ${actual}, expected ${jdbcJar.sha256}`);
-  renameSync(`${file}.tmp`, file);
-  return file;
-}
-
-/** Serves one file on the node's bridge address (where pods reach the host). */
-async function serveFile(file: string): Promise<{ url: string; close(): Promise<void> }> {
-  const port = await freePort();
-  const name = `/${path.basename(file)}`;
-  const server = http.createServer((req, res) => {
-    if (req.url !== name) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/java-archive' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(port, nodeNetwork.nodeIp, resolve));
-  return { url: `http://${nodeNetwork.nodeIp}:${port}${name}`, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-const isReady = (pod: V1Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const componentOf = (pod: V1Pod) => pod.metadata?.labels?.['app.kubernetes.io/component'] ?? '?';
-
-/** Status, every container's log tail (init containers included, previous run too) and the namespace's events: what a failure message needs. */
-async function diagnose(core: CoreV1Api, pods: V1Pod[]): Promise<string> {
-  const out: string[] = [];
-  for (const pod of pods) {
-    const name = pod.metadata?.name ?? '';
-    out.push(`--- pod ${name}: phase ${pod.status?.phase}, conditions ${JSON.stringify(pod.status?.conditions?.map((c) => `${c.type}=${c.status}${c.reason ? `(${c.reason})` : ''}`))}`);
-    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    for (const s of statuses) {
-      out.push(`  container ${s.name}: ready=${s.ready} restarts=${s.restartCount} state=${JSON.stringify(s.state)} last=${JSON.stringify(s.lastState)}`);
-      if (!s.state?.running && !s.state?.terminated && !s.lastState?.terminated) continue;
-      for (const previous of [true, false]) {
-        if (previous && !s.lastState?.terminated) continue;
-        const log = await core
-          .readNamespacedPodLog({ namespace, name, container: s.name, tailLines: 40, previous })
-          .catch((e: unknown) => `(no log: ${String(e)})`);
-        out.push(`  log ${s.name}${previous ? ' (previous)' : ''}:\n${log.replace(/^/gm, '    ')}`);
-      }
-    }
-  }
-  const events = await core.listNamespacedEvent({ namespace });
-  out.push('--- events:');
-  for (const e of events.items.slice(-40)) out.push(`  ${e.involvedObject.kind}/${e.involvedObject.name} ${e.type} ${e.reason}: ${e.message}`);
-  return out.join('\n');
-}
-
-async function helm(state: NodeState, args: string[], timeoutMs: number): Promise<string> {
-  try {
-    const { stdout, stderr } = await run(cacheBin('helm3'), [...args, '--kubeconfig', state.kubeconfigPath], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
-    return stdout + stderr;
-  } catch (e) {
-    const err = e as Error & { stdout?: string; stderr?: string };
-    throw new Error(`helm ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`, { cause: e });
-  }
-}
 
 describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real node', () => {
   let state: NodeState;
   let kc: KubeConfig;
   let core: CoreV1Api;
   let minio: MinioServer | undefined;
-  let jar: Awaited<ReturnType<typeof serveFile>> | undefined;
+  let jar: ServedFile | undefined;
   const timings: Record<string, number> = {};
   // The later checks need the lakehouse up; without it they would only repeat the install's failure.
   let lakehouseReady = false;
@@ -144,38 +73,15 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
       namespace,
       body: { metadata: { name: 'lakebench-s3' }, stringData: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey } },
     });
-    const storage = kc.makeApiClient(StorageV1Api);
-    await storage.readStorageClass({ name: storageClass }).catch(() =>
-      storage.createStorageClass({ body: { metadata: { name: storageClass }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'Immediate' } }),
-    );
-    for (const c of claims) {
-      const dir = path.join(pvRoot, c.claim);
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      chownSync(dir, c.uid, c.uid);
-      await core.createPersistentVolume({
-        body: {
-          metadata: { name: `${namespace}-${c.claim}`.slice(0, 253) },
-          spec: {
-            storageClassName: storageClass,
-            capacity: { storage: c.size },
-            accessModes: ['ReadWriteOnce'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            hostPath: { path: dir, type: 'Directory' },
-            claimRef: { namespace, name: c.claim },
-          },
-        },
-      });
-    }
+    await createStaticVolumes(kc, namespace, claims);
   });
 
   afterAll(async () => {
     if (state) {
       await helm(state, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '3m'], 200_000).catch(() => undefined);
       await run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, 'delete', 'namespace', namespace, '--wait', '--timeout=180s']).catch(() => undefined);
-      for (const c of claims) await core.deletePersistentVolume({ name: `${namespace}-${c.claim}`.slice(0, 253) }).catch(() => undefined);
-      await kc.makeApiClient(StorageV1Api).deleteStorageClass({ name: storageClass }).catch(() => undefined);
+      await deleteStaticVolumes(kc, namespace, claims);
     }
-    rmSync(pvRoot, { recursive: true, force: true });
     await jar?.close();
     await minio?.stop();
     console.log(`lakehouse timings (s): ${JSON.stringify(timings)}`);
@@ -196,23 +102,7 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
       ],
       120_000,
     );
-    // Until every expected component has a pod and all of them are Ready; a crash loop fails at once.
-    let pods: V1Pod[] = [];
-    for (;;) {
-      pods = (await core.listNamespacedPod({ namespace })).items.filter((p) => !p.metadata?.annotations?.['helm.sh/hook']);
-      const components = pods.map(componentOf);
-      const allThere = expectedComponents.every((c) => components.includes(c));
-      if (allThere && pods.every(isReady)) break;
-      const crashing = pods.filter((p) =>
-        [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].some((s) => (s.restartCount ?? 0) >= 3),
-      );
-      const late = Date.now() - started > installDeadlineMs;
-      if (crashing.length > 0 || late) {
-        const why = late ? `not all Ready after ${installDeadlineMs / 1000} s` : `restarting: ${crashing.map((p) => p.metadata?.name).join(', ')}`;
-        throw new Error(`lakehouse ${why}\n${await diagnose(core, pods.filter((p) => !isReady(p)))}`);
-      }
-      await new Promise((r) => setTimeout(r, 3000));
-    }
+    const pods = await waitForReleasePods(core, namespace, expectedComponents, installDeadlineMs);
     timings.installToReady = Math.round((Date.now() - started) / 1000);
     lakehouseReady = true;
     expect(pods.map(componentOf).sort()).toEqual(expectedComponents);
@@ -238,7 +128,7 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
       output = await helm(state, ['test', release, '--namespace', namespace, '--timeout', helmTestTimeout, '--logs'], 11 * 60_000);
     } catch (e) {
       const hooks = (await core.listNamespacedPod({ namespace })).items.filter((p) => p.metadata?.annotations?.['helm.sh/hook'] === 'test');
-      throw new Error(`${(e as Error).message}\n${await diagnose(core, hooks)}`, { cause: e });
+      throw new Error(`${(e as Error).message}\n${await diagnose(core, namespace, hooks)}`, { cause: e });
     }
     timings.helmTest = Math.round((Date.now() - started) / 1000);
     for (const hook of ['catalog-health', 's3-probe', 'trino-query']) expect(output).toMatch(new RegExp(`TEST SUITE:\\s+${release}-test-${hook}\\n[^]*?Phase:\\s+Succeeded`));
@@ -263,7 +153,7 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
       ({ stdout } = await run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, '-n', namespace, 'exec', coordinator ?? '', '--', 'trino', '--execute', sql], { timeout: 300_000 }));
     } catch (e) {
       const hive = (await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/component=hive-metastore' })).items;
-      throw new Error(`${(e as Error).message}\n${await diagnose(core, hive)}`, { cause: e });
+      throw new Error(`${(e as Error).message}\n${await diagnose(core, namespace, hive)}`, { cause: e });
     }
     expect(stdout).toContain('"6"');
     const client = s3Client(minio!);

@@ -16,7 +16,8 @@ import { openDuckDb, closeDuckDb, queryNumbers } from '../../runner/src/engines/
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-e2e-'));
 const outA = path.join(tmp, 'a');
 const outB = path.join(tmp, 'b');
-const EXPECTED_ROWS: Record<string, number> = { Q1: 1, Q2: 455, Q4: 6, Q3: 12, Q7: 5, Q5: 90, Q9: 30 };
+// Q2: one row per (day, type) in the first 91 days; generator 2.0.0's data at seed 42 has no row for 5 of the 455 pairs.
+const EXPECTED_ROWS: Record<string, number> = { Q1: 1, Q2: 450, Q4: 6, Q3: 12, Q7: 5, Q5: 90, Q9: 30 };
 
 let runA: CliResult;
 let runB: CliResult;

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageReportSchema } from '../../runner/src/pipeline/stage-report.js';
-import { entryFromOutcome, readJobReport } from '../../runner/src/platforms/spark/read-report.js';
+import { stageReportSchema } from '../../runner/src/model/stage-report.js';
+import { entryFromOutcome, readJobReport } from '../../runner/src/spark-jobs/read-report.js';
 import { freePort } from '../harness/ports.js';
-import { bronzeManifestUri } from '../../runner/src/platforms/spark/job-config.js';
+import { bronzeManifestUri } from '../../runner/src/spark-jobs/job-config.js';
 import { BUCKETS, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
 
 const RESOURCES = { executors: 1, cores: 2, memoryGb: 1, driverCores: 0, driverMemoryGb: 1 };

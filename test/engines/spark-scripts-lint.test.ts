@@ -11,8 +11,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../runner/src/config/schema.js';
 import type { Manifest } from '../../runner/src/datagen/manifest.js';
-import { stageReportSchema } from '../../runner/src/pipeline/stage-report.js';
-import { buildSparkJobConfig, type CatalogSettings, type SparkJobConfig } from '../../runner/src/platforms/spark/job-config.js';
+import { stageReportSchema } from '../../runner/src/model/stage-report.js';
+import { buildSparkJobConfig, type CatalogSettings, type SparkJobConfig } from '../../runner/src/spark-jobs/job-config.js';
 import { enginesManifest } from '../harness/engines/manifest.js';
 import { SCRIPTS } from './fixtures/spark-stack.js';
 

@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stageReportSchema, type BatchStage, type StageReport } from '../../runner/src/pipeline/stage-report.js';
+import { stageReportSchema, type BatchStage, type StageReport } from '../../runner/src/model/stage-report.js';
 import { SILVER_COLUMNS } from '../../runner/src/sql/silver.js';
 import { GOLD_COLUMNS } from '../../runner/src/sql/gold.js';
 import { silverRowsExpected } from '../../runner/src/datagen/manifest.js';
-import { judgeSparkBronze } from '../../runner/src/platforms/spark/bronze-judge.js';
+import { judgeSparkBronze } from '../../runner/src/spark-jobs/bronze-judge.js';
 import type { LakebenchConfig } from '../../runner/src/config/schema.js';
-import type { SparkJobSettings } from '../../runner/src/platforms/spark/job-config.js';
+import type { SparkJobSettings } from '../../runner/src/spark-jobs/job-config.js';
 import { downloadPrefix, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack, type StageRun } from './fixtures/spark-stack.js';
 import { embeddedTable, openComparer, sparkTable, type Comparer } from './fixtures/spark-compare.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { lakebench } from '../harness/cli.js';
 import { freePort } from '../harness/ports.js';
 import { makeMetrics } from '../fixtures/metrics.js';
-import { indexEntryFromMetrics } from '../../runner/src/report/history.js';
+import { indexEntryFromMetrics } from '../../runner/src/model/index-entry.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-runid-'));
 const out = path.join(tmp, 'work', 'out');

@@ -68,7 +68,7 @@ describe('bad input found once the run started', () => {
       },
     });
     const local = new LocalStore(out);
-    const attempt = runBatch(config, platform, local, undefined, { stages: ['bronze-verify'], benchmark: false, generate: true, generateIfMissing: true, timeoutSeconds: 60 }, quiet, async () => {});
+    const attempt = runBatch({ config, platform, local, options: { stages: ['bronze-verify'], benchmark: false, generate: true, generateIfMissing: true, timeoutSeconds: 60 }, progress: quiet });
     await expect(attempt).rejects.toThrow('cluster.storage.buckets.bronze: the bronze bucket refuses writes');
 
     const runs = readdirSync(path.join(out, 'runs'));

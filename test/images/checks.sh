@@ -139,3 +139,16 @@ check_python() {
   [ "$out" = "3.13 OpenSSL" ] || { echo "check failed: python printed '$out'" >&2; return 1; }
   echo "python: checked (python3 3.13 with the chart scripts' stdlib modules as uid 10001)"
 }
+
+# Prometheus: upstream's entrypoint, command, user and working directory; as that user (nobody,
+# 65534: the chart's uid) the binaries are the pinned release, promtool accepts the bundled example
+# configuration, and the server keeps its TSDB in /prometheus, scrapes itself and stops cleanly.
+check_prometheus() {
+  local ref="$1"
+  expect_config "$ref" '.OCIv1.Config.User' 'nobody'
+  expect_config "$ref" '.OCIv1.Config.Entrypoint' '[/bin/prometheus]'
+  expect_config "$ref" '.OCIv1.Config.Cmd' '[--config.file=/etc/prometheus/prometheus.yml --storage.tsdb.path=/prometheus]'
+  expect_config "$ref" '.OCIv1.Config.WorkingDir' '/prometheus'
+  run_image "$ref" - -v "$checks_dir:/checks:ro" -e "VERSION=${ref##*:v}" -e "PORT=$((20000 + RANDOM % 20000))" -- sh /checks/prometheus.sh
+  echo "prometheus: checked (version ${ref##*:v} as nobody 65534, promtool check config, self-scrape up into /prometheus, SIGTERM exit 0)"
+}

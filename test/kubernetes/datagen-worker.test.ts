@@ -17,7 +17,6 @@ import { runDatagenWorker } from '../../runner/src/datagen/upload-worker.js';
 import { finalizeBronze, IncompleteDatasetError, prepareBronze } from '../../runner/src/datagen/bronze-finalize.js';
 import { BronzeBucket, withRetries } from '../../runner/src/datagen/bronze-bucket.js';
 import { generateDataset } from '../../runner/src/datagen/generate-dataset.js';
-import { duckdbVersion } from '../../runner/src/engines/duckdb-session.js';
 import { datagenWorkerCommand } from '../../runner/src/cli/datagen-worker-command.js';
 
 const BUCKET = 'lakebench-bronze';
@@ -40,7 +39,7 @@ beforeAll(async () => {
   const config = validateConfig({ scale: 0.01, datagen: { fileSizeMb: 8 } }, 'test');
   const params = clusterDatasetParams(config);
   task = datagenTask('20261121-143005-3fa9c2', params, { endpoint: minio.endpoint, region: minio.region, pathStyle: true, bucket: BUCKET }, 'ghcr.io/lakebench/lakebench-runner:0.1.0');
-  const embedded = await generateDataset({ params, bronzeDir: path.join(tmp, 'embedded'), workers: 2, duckdbVersion: duckdbVersion() });
+  const embedded = await generateDataset({ params, bronzeDir: path.join(tmp, 'embedded'), workers: 2 });
   embeddedFingerprint = embedded.data_fingerprint;
 }, 300_000);
 

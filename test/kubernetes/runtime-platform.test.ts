@@ -16,15 +16,15 @@ import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } 
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
 import { KubernetesPlatform } from '../../runner/src/platforms/kubernetes/kubernetes-platform.js';
 import { runBatch } from '../../runner/src/pipeline/run-batch.js';
-import { BATCH_STAGES, stageReport, type BatchStage } from '../../runner/src/pipeline/stage-report.js';
+import { BATCH_STAGES, stageReport, type BatchStage } from '../../runner/src/model/stage-report.js';
 import { LocalStore } from '../../runner/src/storage/local-store.js';
 import { S3Store } from '../../runner/src/storage/s3-store.js';
 import { runDatagenWorker } from '../../runner/src/datagen/upload-worker.js';
 import { datagenTaskSchema, MANIFEST_KEY } from '../../runner/src/datagen/datagen-task.js';
 import { manifestSchema, type Manifest } from '../../runner/src/datagen/manifest.js';
 import { BRONZE_COLUMNS } from '../../runner/src/datagen/columns.js';
-import { SPARK_BRONZE_TYPES } from '../../runner/src/platforms/spark/bronze-judge.js';
-import { sparkJobConfigSchema } from '../../runner/src/platforms/spark/job-config.js';
+import { SPARK_BRONZE_TYPES } from '../../runner/src/spark-jobs/bronze-judge.js';
+import { sparkJobConfigSchema } from '../../runner/src/spark-jobs/job-config.js';
 import { jobConfigMapName, RUN_ID_LABEL } from '../../runner/src/platforms/kubernetes/manifests/labels.js';
 import { TASK_FILE } from '../../runner/src/platforms/kubernetes/manifests/datagen-job.js';
 import { JOB_CONFIG_FILE } from '../../runner/src/platforms/kubernetes/manifests/spark-pod-templates.js';
@@ -72,6 +72,9 @@ function configFor(output: string): LakebenchConfig {
   });
 }
 
+/** The run ids the datagen pods were labelled with. */
+const datagenRunIds = new Set<string>();
+
 /** The kubelet for the datagen Job: each pod's real worker code, then phase Succeeded. */
 async function playDatagenPods(done: () => boolean): Promise<number> {
   const core = env.admin.makeApiClient(CoreV1Api);
@@ -82,6 +85,7 @@ async function playDatagenPods(done: () => boolean): Promise<number> {
       const name = pod.metadata?.name ?? '';
       if (finished.has(name)) continue;
       const runId = pod.metadata?.labels?.[RUN_ID_LABEL] ?? '';
+      datagenRunIds.add(runId);
       const cm = await core.readNamespacedConfigMap({ namespace: NS, name: `lakebench-datagen-${runId}` });
       const task = datagenTaskSchema.parse(JSON.parse(cm.data?.[TASK_FILE] ?? 'null'));
       const index = Number(pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index']);
@@ -151,13 +155,15 @@ describe('kubernetes platform', () => {
     const remote = new S3Store(config.results.bucket!);
     let result;
     try {
-      result = await runBatch(config, platform, local, remote, { stages: BATCH_STAGES, benchmark: false, generate: true, generateIfMissing: true, timeoutSeconds: 600 }, quiet, async () => {});
+      result = await runBatch({ config, platform, local, remote, options: { stages: BATCH_STAGES, benchmark: false, generate: true, generateIfMissing: true, timeoutSeconds: 600 }, progress: quiet });
     } finally {
       ended = true;
     }
     expect(await kubelet).toBe(2);
     await operator;
     const m = result.metrics;
+    // The datagen Job belongs to this run: its pods carry the run's id, not one of their own.
+    expect([...datagenRunIds]).toEqual([m.run_id]);
     expect(m.stages.map((s) => [s.name, s.status])).toEqual([['datagen', 'succeeded'], ['bronze-verify', 'succeeded'], ['silver-build', 'succeeded'], ['gold-finalize', 'succeeded']]);
     const silver = m.stages.find((s) => s.name === 'silver-build')!;
     // From the driver container's start to its termination, not the job's nor the runner's clock.
@@ -179,7 +185,7 @@ describe('kubernetes platform', () => {
     const platform = new KubernetesPlatform(client, config, { timeoutSeconds: 600 });
     const operator = playStage(op, 'gold-finalize', { writeReport: false, finish: true });
     const from = env.proxy.requests.length;
-    const result = await runBatch(config, platform, new LocalStore(output), undefined, { stages: ['gold-finalize'], benchmark: false, generate: false, generateIfMissing: false, timeoutSeconds: 600 }, quiet, async () => {});
+    const result = await runBatch({ config, platform, local: new LocalStore(output), options: { stages: ['gold-finalize'], benchmark: false, generate: false, generateIfMissing: false, timeoutSeconds: 600 }, progress: quiet });
     await operator;
     const requests = env.proxy.requests.slice(from);
     console.info(`API requests for one whole stage through runBatch: ${requests.length} (${requests.map((r) => `${r.method} ${r.path.split('?')[0]!.split('/').slice(-2).join('/')}${r.watch ? ' (watch)' : ''}`).join(', ')})`);

@@ -12,7 +12,9 @@
 # with chroot isolation; its storage is private to $LAKEBENCH_CACHE/image-build. The Debian bases
 # come from debootstrap. Downloads happen here (the machine's CA bundle, pinned checksums), not in
 # the builds, whose only network use is Debian's plain-HTTP apt and the runner Dockerfile's own
-# `npm install`. Trino, its JDK and Spark reuse what 50-engines.sh installed. Needs root and Go.
+# `npm install`. Trino, its JDK and Spark reuse what 50-engines.sh installed, Prometheus the
+# binary of 45-prometheus.sh. Needs root and Go.
+# after: 45-prometheus.sh
 # after: 50-engines.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -301,6 +303,34 @@ build_image spark-operator "$operator_ref" "$src/spark-operator" "$(stamp_of spa
 
 # 7. python:3.13-alpine, the chart's init containers, Jobs and helm test pods: Debian trixie's Python 3.13.
 build_image python docker.io/library/python:3.13-alpine "$src/python" "$trixie" check_python
+
+# 8. Prometheus (observability.enabled): the binary 45-prometheus.sh builds from the
+# github.com/prometheus/prometheus module at the chart's tag, promtool from the same module here, and
+# the module's example configuration, LICENSE and NOTICE, on a busybox root as upstream's image.
+prometheus_release="$(sed -nE 's/^PROMETHEUS_RELEASE="([^"]+)".*/\1/p' "$here/45-prometheus.sh")"
+prometheus_module="$(sed -nE 's/^PROMETHEUS_MODULE_VERSION="([^"]+)".*/\1/p' "$here/45-prometheus.sh")"
+prometheus_ready() { [ -x "$cache/bin/prometheus" ] && [ "$(cat "$cache/bin/prometheus.version" 2>/dev/null)" = "$prometheus_module" ]; }
+prometheus_ready || { echo "$cache/bin/prometheus is not $prometheus_module: run test/setup/45-prometheus.sh first" >&2; exit 1; }
+prometheus_stage="$build/stage/prometheus"
+prometheus_key="$prometheus_module $(sha256sum "$cache/bin/prometheus" | cut -c1-16)"
+if ! stamp_ok "$prometheus_stage/promtool" "$prometheus_stage.version" "$prometheus_key"; then
+  rm -rf "$prometheus_stage" "$prometheus_stage.tmp"
+  mkdir -p "$prometheus_stage.tmp"
+  module_dir="$(GOFLAGS=-mod=mod GOWORK=off go mod download -json "github.com/prometheus/prometheus@$prometheus_module" \
+    | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(d["Error"]) if d.get("Error") else print(d["Dir"])')"
+  echo "promtool $prometheus_release (go build):"
+  # The flags 45-prometheus.sh builds prometheus with (upstream's Makefile sets the same version variable).
+  time (cd "$module_dir" && GOFLAGS=-mod=mod GOWORK=off CGO_ENABLED=0 go build -trimpath \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=${prometheus_release#v} -X github.com/prometheus/common/version.Branch=module" \
+    -o "$prometheus_stage.tmp/promtool" ./cmd/promtool)
+  cp "$cache/bin/prometheus" "$prometheus_stage.tmp/prometheus"
+  cp "$module_dir/documentation/examples/prometheus.yml" "$module_dir/LICENSE" "$module_dir/NOTICE" "$prometheus_stage.tmp/"
+  chmod 0644 "$prometheus_stage.tmp/prometheus.yml" "$prometheus_stage.tmp/LICENSE" "$prometheus_stage.tmp/NOTICE"
+  mv "$prometheus_stage.tmp" "$prometheus_stage"
+  echo "$prometheus_key" >"$prometheus_stage.version"
+fi
+build_image prometheus "docker.io/prom/prometheus:$prometheus_release" "$src/prometheus" "$bookworm $prometheus_key" check_prometheus \
+  --build-context "dist=$prometheus_stage"
 
 # Only the images of the latest builds stay in the storage.
 "${B[@]}" rm --all >/dev/null

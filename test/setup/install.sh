@@ -3,8 +3,8 @@
 # the Go module proxy, PyPI and Maven Central downloads). Each tier owns one script in this folder,
 # named NN-<what>.sh. 10-apt.sh runs first and alone (dpkg takes a lock); the others then run in
 # parallel, because the long ones are either network-bound downloads or a Go build, and overlap
-# well. A script that needs another's result says so in a line `# after: NN-other.sh` and starts
-# when that one has finished. Downloads are cached under $LAKEBENCH_CACHE (default: <repo>/.cache),
+# well. A script that needs another's result says so in one line `# after: NN-other.sh` per script and starts
+# when those have finished. Downloads are cached under $LAKEBENCH_CACHE (default: <repo>/.cache),
 # so a second run is quick.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -29,10 +29,13 @@ pids=()
 for script in "$here"/[0-9][0-9]-*.sh; do
   name="$(basename "$script")"
   [ "$name" = "10-apt.sh" ] && continue
-  after="$(sed -nE 's/^# after: ([0-9][0-9]-[a-z0-9-]+\.sh)$/\1/p' "$script" | head -1)"
-  if [ -n "$after" ]; then
-    dep="${pid_of[$after]:?$name waits for $after, which must sort before it}"
-    ( wait_for() { while kill -0 "$1" 2>/dev/null; do sleep 1; done; }; wait_for "$dep"; run_one "$script" ) &
+  # A script waits for every script it names on an `# after: NN-name.sh` line.
+  deps=()
+  for after in $(sed -nE 's/^# after: ([0-9][0-9]-[a-z0-9-]+\.sh)$/\1/p' "$script"); do
+    deps+=("${pid_of[$after]:?$name waits for $after, which must sort before it}")
+  done
+  if [ "${#deps[@]}" -gt 0 ]; then
+    ( for dep in "${deps[@]}"; do while kill -0 "$dep" 2>/dev/null; do sleep 1; done; done; run_one "$script" ) &
   else
     run_one "$script" &
   fi

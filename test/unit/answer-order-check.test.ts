@@ -15,7 +15,6 @@ const counts = { rows_by_interaction_type: {}, rows_by_data_quality_flag: {}, ro
 const manifest = buildManifest(
   params,
   [{ index: 0, key: 'part-000000.parquet', stream_key: 'k', rows: 1000, bytes: 1, first_id: 0, last_id: 999, content_hash: 'sha256:0', event_ts_min: '2024-01-01T00:00:00.000000Z', event_ts_max: '2025-12-30T00:00:00.000000Z', aggregates: { ...zero, ...counts } }],
-  'v1.4.1',
   new Date(0),
 );
 

@@ -1,17 +1,17 @@
-// bronze-verify's gates (pipeline/bronze-checks.ts) made to decide: one breach per check, in fail
+// bronze-verify's gates (model/bronze-checks.ts) made to decide: one breach per check, in fail
 // and in warn mode, a tightened threshold, and every observation that was not made (null, NaN, no
 // row count, no event-time range) failing as "not observed" instead of passing as zero. The Spark
 // judge goes through the same function with the job's nullable counts.
 import { describe, expect, it } from 'vitest';
-import { evaluateBronze, observedCount, type BronzeObservations } from '../../runner/src/pipeline/bronze-checks.js';
-import { judgeSparkBronze, SPARK_BRONZE_TYPES, type SparkBronzeObservations } from '../../runner/src/platforms/spark/bronze-judge.js';
+import { evaluateBronze, observedCount, type BronzeObservations } from '../../runner/src/model/bronze-checks.js';
+import { judgeSparkBronze, SPARK_BRONZE_TYPES, type SparkBronzeObservations } from '../../runner/src/spark-jobs/bronze-judge.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 import { QUALITY_CHECKS, type QualityCheckName } from '../../runner/src/config/schema.js';
 import { BRONZE_COLUMNS } from '../../runner/src/datagen/columns.js';
 import { datasetParams } from '../../runner/src/datagen/dataset.js';
 import { buildManifest } from '../../runner/src/datagen/manifest.js';
 import { emptyAggregates } from '../../runner/src/datagen/aggregates.js';
-import { stageReport } from '../../runner/src/pipeline/stage-report.js';
+import { stageReport } from '../../runner/src/model/stage-report.js';
 import type { ValidationCheck } from '../../runner/src/model/metrics.js';
 
 const thresholds = (overrides: Record<string, unknown> = {}) => validateConfig({ quality: { thresholds: overrides } }, 'test').quality.thresholds;
@@ -140,7 +140,6 @@ describe('the Spark judge: null counts from the job are not observed, never zero
   const manifest = buildManifest(
     params,
     [{ index: 0, key: 'part-000000.parquet', stream_key: 'k', rows: 10_000, bytes: 100, first_id: 0, last_id: 9_999, content_hash: 'sha256:0', event_ts_min: clean.eventTsMin!, event_ts_max: clean.eventTsMax!, aggregates }],
-    'v1.4.1',
     new Date(0),
   );
   const observations = (counts: Partial<SparkBronzeObservations['counts']>): SparkBronzeObservations => ({

@@ -13,7 +13,7 @@ import { buildManifest } from '../../runner/src/datagen/manifest.js';
 import { sha256File } from '../../runner/src/datagen/parquet-file.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 import { openDuckDb, closeDuckDb, sqlString } from '../../runner/src/engines/duckdb-session.js';
-import type { StageReport } from '../../runner/src/pipeline/stage-report.js';
+import type { StageReport } from '../../runner/src/model/stage-report.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-not-observed-'));
 const wh = warehouse(path.join(tmp, 'out'));
@@ -35,7 +35,6 @@ beforeAll(async () => {
   const manifest = buildManifest(
     { ...params, file_count: 1 },
     [{ index: 0, key: fileName(0), stream_key: 'k', rows: 1000, bytes: statSync(file).size, first_id: 0, last_id: 999, content_hash: `sha256:${await sha256File(file)}`, event_ts_min: '2024-01-01T00:00:00.000000Z', event_ts_max: '2025-12-30T00:00:00.000000Z', aggregates: { ...zero, ...counts } }],
-    'v1.4.1',
     new Date(0),
   );
   const config = validateConfig({ scale: 0.01 }, 'test');

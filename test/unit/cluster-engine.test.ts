@@ -21,6 +21,17 @@ describe('the cluster query engine', () => {
   });
 
   it('refuses duckdb in the cluster instead of running it untested', async () => {
-    await expect(openClusterQueryEngine(config({ type: 'duckdb' }))).rejects.toThrow(/duckdb engine is not supported on the kubernetes platform/);
+    // cluster.queryEngine.type no longer takes duckdb (below); benchmark.engine still may, for --local.
+    await expect(openClusterQueryEngine(config({ type: 'trino', endpoint: 'http://trino:8080' }, { engine: 'duckdb' }))).rejects.toThrow(/duckdb engine is not supported on the kubernetes platform/);
+    const e = await openClusterQueryEngine(config({ type: 'trino', endpoint: 'http://trino:8080' }, { engine: 'duckdb' })).catch((x: unknown) => x);
+    expect((e as BadInputError).where).toBe('benchmark.engine');
+  });
+
+  it('refuses duckdb as cluster.queryEngine.type when the config is read, naming the engines to use', () => {
+    const r = configSchema.safeParse({ cluster: { catalog: { type: 'hive', uri: 'thrift://hms:9083' }, queryEngine: { type: 'duckdb' } } });
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['cluster.queryEngine.type', 'duckdb is not a cluster query engine (it runs only on the embedded platform, --local); use trino or spark-thrift'],
+    ]);
   });
 });

@@ -5,11 +5,11 @@ import { mkdirSync, mkdtempSync, rmSync, readFileSync, writeFileSync, unlinkSync
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { datasetParams } from '../../runner/src/datagen/dataset.js';
+import { datasetParams, GENERATOR_VERSION } from '../../runner/src/datagen/dataset.js';
 import { generateDataset } from '../../runner/src/datagen/generate-dataset.js';
 import { generateFile } from '../../runner/src/datagen/generate-file.js';
 import { sha256File } from '../../runner/src/datagen/parquet-file.js';
-import { openDuckDb, closeDuckDb, queryCells, queryNumbers, duckdbVersion } from '../../runner/src/engines/duckdb-session.js';
+import { openDuckDb, closeDuckDb, queryCells, queryNumbers } from '../../runner/src/engines/duckdb-session.js';
 import { BRONZE_COLUMNS } from '../../runner/src/datagen/columns.js';
 import type { Manifest } from '../../runner/src/datagen/manifest.js';
 import { repoRoot } from '../harness/cache.js';
@@ -21,7 +21,7 @@ const dirA = path.join(tmp, 'a');
 let manifest: Manifest;
 
 beforeAll(async () => {
-  manifest = await generateDataset({ params, bronzeDir: dirA, workers: 2, duckdbVersion: duckdbVersion(), now: () => new Date(0) });
+  manifest = await generateDataset({ params, bronzeDir: dirA, workers: 2, now: () => new Date(0) });
 }, 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -40,7 +40,7 @@ describe('datagen determinism', () => {
   });
 
   it('gives the same data fingerprint with one worker as with two', async () => {
-    const one = await generateDataset({ params, bronzeDir: path.join(tmp, 'one'), workers: 1, duckdbVersion: duckdbVersion() });
+    const one = await generateDataset({ params, bronzeDir: path.join(tmp, 'one'), workers: 1 });
     expect(one.data_fingerprint).toBe(manifest.data_fingerprint);
     expect(one.files.map((f) => f.content_hash)).toEqual(manifest.files.map((f) => f.content_hash));
   }, 120_000);
@@ -72,7 +72,7 @@ describe('datagen determinism', () => {
     unlinkSync(path.join(dirA, 'part-000004.parquet'));
     writeFileSync(path.join(dirA, 'part-999999.parquet'), 'leftover from a larger run');
     const events: { skipped: number }[] = [];
-    const again = await generateDataset({ params, bronzeDir: dirA, workers: 2, duckdbVersion: duckdbVersion(), onProgress: (p) => events.push(p) });
+    const again = await generateDataset({ params, bronzeDir: dirA, workers: 2, onProgress: (p) => events.push(p) });
     expect(events).toHaveLength(1);
     expect(events[0]!.skipped).toBe(24);
     expect(again.data_fingerprint).toBe(manifest.data_fingerprint);
@@ -104,6 +104,17 @@ console.log(e.content_hash);`;
       rmSync(file, { force: true });
     }
   }, 60_000);
+
+  it('names its own Parquet writer and the generator version in the manifest and in every file', async () => {
+    expect(manifest.generator).toMatchObject({ name: 'lakebench-datagen', version: GENERATOR_VERSION, parquet_writer: 'lakebench-datagen', parquet_writer_version: GENERATOR_VERSION, hash_basis: 'file-bytes' });
+    const s = await openDuckDb();
+    try {
+      const created = await queryCells(s.connection, `SELECT DISTINCT created_by FROM parquet_file_metadata('${dirA}/*.parquet')`);
+      expect(created.rows).toEqual([[`lakebench-datagen version ${GENERATOR_VERSION}`]]);
+    } finally {
+      closeDuckDb(s);
+    }
+  });
 
   it('writes the manifest entries it is built from', () => {
     const entry = JSON.parse(readFileSync(path.join(dirA, '_manifest', 'files', 'part-000003.json'), 'utf8'));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { DATAGEN_POD, EXECUTOR_CEILING, datagenPods, jobSizing, maxPartitionBytesMb } from '../../runner/src/model/sizing.js';
 import { clusterDatasetParams } from '../../runner/src/datagen/datagen-task.js';
-import { BATCH_STAGES, type BatchStage } from '../../runner/src/pipeline/stage-report.js';
+import { BATCH_STAGES, type BatchStage } from '../../runner/src/model/stage-report.js';
 import { clusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
 import { planYaml, runPlan, type PlannedObject } from '../../runner/src/platforms/kubernetes/manifests/plan.js';
 import { sparkApplicationManifest, type SparkApplication } from '../../runner/src/platforms/kubernetes/manifests/spark-application.js';

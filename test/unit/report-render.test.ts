@@ -2,7 +2,7 @@
 // shown as failures, and nothing from the document able to escape its element.
 import { describe, expect, it } from 'vitest';
 import { metricsSchema, type Metrics } from '../../runner/src/model/metrics.js';
-import { indexEntrySchema } from '../../runner/src/report/history.js';
+import { indexEntrySchema } from '../../runner/src/model/index-entry.js';
 import { renderReport } from '../../runner/src/report/render.js';
 import { jsonForScript } from '../../runner/src/report/safe-json.js';
 import { makeHistory, makeMetrics } from '../fixtures/metrics.js';

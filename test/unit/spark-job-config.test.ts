@@ -1,4 +1,4 @@
-// The Spark job document (runner/src/platforms/spark/job-config.ts) names bronze by reference: it
+// The Spark job document (runner/src/spark-jobs/job-config.ts) names bronze by reference: it
 // points at the datagen manifest in the bronze bucket and carries that manifest's file count, totals
 // and fingerprint, never the file list. So a document is the same few KiB at every scale and its
 // ConfigMap (1 MiB at most) is accepted even at the largest scale, where the manifest lists 200,000
@@ -9,11 +9,12 @@ import { emptyAggregates } from '../../runner/src/datagen/aggregates.js';
 import { fileKey, fileName } from '../../runner/src/datagen/dataset.js';
 import { clusterDatasetParams, MANIFEST_KEY } from '../../runner/src/datagen/datagen-task.js';
 import { buildManifest, manifestSchema, type FileEntry, type Manifest } from '../../runner/src/datagen/manifest.js';
-import { BYTES_PER_ROW, firstRowId, MAX_SCALE, rowsInFile } from '../../runner/src/model/scale.js';
-import { BATCH_STAGES, type BatchStage } from '../../runner/src/pipeline/stage-report.js';
+import { BYTES_PER_ROW, firstRowId, rowsInFile } from '../../runner/src/model/scale.js';
+import { MAX_SCALE } from '../../runner/src/config/defaults.js';
+import { BATCH_STAGES, type BatchStage } from '../../runner/src/model/stage-report.js';
 import { jobConfigConfigMap } from '../../runner/src/platforms/kubernetes/manifests/job-config-configmap.js';
 import { CONFIGMAP_MAX_BYTES } from '../../runner/src/platforms/kubernetes/manifests/scripts-configmap.js';
-import { bronzeManifestUri, buildSparkJobConfig, CONTRACT_VERSION, sparkJobConfigSchema, type SparkJobConfig, type SparkJobSettings } from '../../runner/src/platforms/spark/job-config.js';
+import { bronzeManifestUri, buildSparkJobConfig, CONTRACT_VERSION, sparkJobConfigSchema, type SparkJobConfig, type SparkJobSettings } from '../../runner/src/spark-jobs/job-config.js';
 
 const RUN_ID = '20261121-143005-3fa9c2';
 const BUCKETS = { bronze: 'lakebench-bronze', silver: 'lakebench-silver', gold: 'lakebench-gold' };
@@ -48,7 +49,7 @@ function generatedManifest(config: LakebenchConfig, scale: number): Manifest {
       aggregates: emptyAggregates(),
     };
   });
-  return manifestSchema.parse(buildManifest(params, entries, '1.5.6', new Date('2026-11-21T14:30:05Z')));
+  return manifestSchema.parse(buildManifest(params, entries, new Date('2026-11-21T14:30:05Z')));
 }
 
 const docFor = (stage: BatchStage, config: LakebenchConfig, manifest: Manifest): SparkJobConfig =>

@@ -1,5 +1,6 @@
 // The benchmark stage (docs/benchmark.md §7): power, throughput or composite (power, then throughput) →
 // answer checks → QpH, as the `benchmark` block of metrics.json.
+import { DEFAULT_TABLE_FORMAT } from '../config/defaults.js';
 import type { LakebenchConfig } from '../config/schema.js';
 import type { QueryEngine } from '../engines/engine.js';
 import type { Manifest } from '../datagen/manifest.js';
@@ -102,7 +103,7 @@ export async function runBenchmark(engine: QueryEngine, config: LakebenchConfig,
   const withPower = b.mode === 'power' || b.mode === 'composite';
   const withStreams = b.mode === 'throughput' || b.mode === 'composite';
   // Cluster tables are Iceberg unless the config says Delta; the embedded engine has no snapshots.
-  const tableFormat = config.cluster?.tableFormat ?? 'iceberg';
+  const tableFormat = config.cluster?.tableFormat ?? DEFAULT_TABLE_FORMAT;
   const snapshotsBefore = await readSnapshots(engine, tableFormat, b.timeoutSeconds);
 
   const power = withPower ? await powerRun(engine, { iterations: b.iterations, cache: b.cache, timeoutSeconds: b.timeoutSeconds }, onProgress) : null;

@@ -1,8 +1,7 @@
 // `lakebench benchmark`: the 8 queries only, on the tables an earlier run left in place.
 import type { Argv } from 'yargs';
 import path from 'node:path';
-import { lockOutputFolder, resolveConfig, resultStores, type CommonArgs } from './context.js';
-import { openPlatform, type ClusterArgs } from './platform-session.js';
+import { commandPlatform, resolveConfig, resultStores, type ClusterArgs, type CommonArgs } from './context.js';
 import { clusterOptions, commonOptions, lockOptions } from './options.js';
 import { numberOption } from './number-flag.js';
 import { ConsoleProgress } from './console-progress.js';
@@ -41,11 +40,12 @@ export const benchmarkCommand = {
     const checked = validateConfig(config, 'flags');
     checkBenchmarkConfig(checked);
     const progress = new ConsoleProgress();
-    const session = openPlatform(checked, args, checked.benchmark.timeoutSeconds, (line) => progress.line(line));
-    await session.checkTables();
+    const platform = commandPlatform(checked, args, checked.benchmark.timeoutSeconds, (line) => progress.line(line));
+    await platform.checkTables();
     const { local, remote } = await resultStores(checked);
-    const lock = await lockOutputFolder(checked, 'benchmark', args.wait, (line) => progress.line(line));
-    const result = await runBatch(checked, session.platform, local, remote, { stages: [], benchmark: true, generate: false, generateIfMissing: false, timeoutSeconds: checked.benchmark.timeoutSeconds, prepare: session.prepare }, progress, session.preflight).finally(() => lock?.release());
+    const lock = await platform.lockOutput('benchmark', args.wait, (line) => progress.line(line));
+    const options = { stages: [], benchmark: true, generate: false, generateIfMissing: false, timeoutSeconds: checked.benchmark.timeoutSeconds };
+    const result = await runBatch({ config: checked, platform, local, remote, options, progress }).finally(() => lock?.release());
     const report = path.join(local.root, result.reportKey);
     process.stdout.write(args.json ? `${jsonSummary(result.metrics, report, path.join(local.root, 'runs', result.metrics.run_id, 'metrics.json'))}\n` : scorecardText(result.metrics, report));
     process.exitCode = result.exitCode;

@@ -6,10 +6,11 @@ import type { LakebenchConfig } from '../config/schema.js';
 import { LocalStore } from '../storage/local-store.js';
 import { S3Store } from '../storage/s3-store.js';
 import { prepareOutputFolder } from '../storage/output-folder.js';
-import { OutputLock } from '../storage/output-lock.js';
-import { platformKind } from './platform-session.js';
+import { openPlatform } from '../platforms/open-platform.js';
+import type { Platform } from '../platforms/platform.js';
 
 export type CommonArgs = { config?: string; scale?: number; output?: string; local?: boolean; json?: boolean; bucket?: string };
+export type ClusterArgs = { kubeconfig?: string; waitForLease?: number };
 
 export function resolveConfig(args: CommonArgs): LakebenchConfig {
   const overrides: ConfigOverrides = { scale: args.scale, output: args.output };
@@ -32,11 +33,7 @@ export async function resultStores(config: LakebenchConfig): Promise<{ local: Lo
   return { local, remote };
 }
 
-/**
- * Embedded commands that write the output folder hold its lock until they end (released on exit and
- * on SIGINT/SIGTERM too). A cluster run has the namespace's Lease instead. Undefined off embedded.
- */
-export async function lockOutputFolder(config: LakebenchConfig, command: string, waitSeconds: number | undefined, log: (line: string) => void): Promise<OutputLock | undefined> {
-  if (platformKind(config) !== 'embedded') return undefined;
-  return OutputLock.acquire(await prepareOutputFolder(config.output), { command, waitSeconds: waitSeconds ?? 0, log });
+/** The platform the config asks for; its log lines go to the command's progress. */
+export function commandPlatform(config: LakebenchConfig, args: ClusterArgs, timeoutSeconds: number, log: (line: string) => void): Platform {
+  return openPlatform(config, { kubeconfig: args.kubeconfig, waitForLease: args.waitForLease, timeoutSeconds, log });
 }

@@ -1,8 +1,6 @@
 // `lakebench generate`: the bronze dataset and its manifest, nothing else.
 import type { Argv } from 'yargs';
-import path from 'node:path';
-import { resolveConfig, checkOutputWritable, lockOutputFolder, type CommonArgs } from './context.js';
-import { openPlatform, type ClusterArgs } from './platform-session.js';
+import { resolveConfig, checkOutputWritable, commandPlatform, type ClusterArgs, type CommonArgs } from './context.js';
 import { defaultStageTimeoutSeconds } from '../model/scale.js';
 import { clusterOptions, commonOptions, lockOptions } from './options.js';
 import { ConsoleProgress } from './console-progress.js';
@@ -14,13 +12,13 @@ export const generateCommand = {
   handler: async (args: CommonArgs & ClusterArgs & { wait?: number }) => {
     const config = resolveConfig(args);
     const progress = new ConsoleProgress();
-    const { platform } = openPlatform(config, args, config.pipeline.timeoutSeconds ?? defaultStageTimeoutSeconds(config.scale), (line) => progress.line(line));
+    const platform = commandPlatform(config, args, config.pipeline.timeoutSeconds ?? defaultStageTimeoutSeconds(config.scale), (line) => progress.line(line));
     await checkOutputWritable(config.output);
-    const lock = await lockOutputFolder(config, 'generate', args.wait, (line) => progress.line(line));
+    const lock = await platform.lockOutput('generate', args.wait, (line) => progress.line(line));
     const t0 = Date.now();
     const m = await platform.generate(config, (p) => progress.datagen(p)).finally(() => lock?.release());
     const seconds = (Date.now() - t0) / 1000;
-    const summary = { files: m.totals.file_count, rows: m.totals.total_rows, bytes: m.totals.total_bytes, data_fingerprint: m.data_fingerprint, seconds, location: platform.kind === 'embedded' ? path.resolve(config.output, 'warehouse', 'bronze') : `s3://${config.cluster?.storage?.buckets.bronze ?? 'lakebench-bronze'}/customer/interactions/` };
+    const summary = { files: m.totals.file_count, rows: m.totals.total_rows, bytes: m.totals.total_bytes, data_fingerprint: m.data_fingerprint, seconds, location: platform.bronzeLocation(config) };
     process.stdout.write(
       args.json
         ? `${JSON.stringify(summary)}\n`

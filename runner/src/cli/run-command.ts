@@ -2,8 +2,7 @@
 import { checkBenchmarkConfig } from '../benchmark/run-benchmark.js';
 import type { Argv } from 'yargs';
 import path from 'node:path';
-import { lockOutputFolder, resolveConfig, resultStores, type CommonArgs } from './context.js';
-import { openPlatform, type ClusterArgs } from './platform-session.js';
+import { commandPlatform, resolveConfig, resultStores, type ClusterArgs, type CommonArgs } from './context.js';
 import { clusterOptions, commonOptions, lockOptions } from './options.js';
 import { numberOption } from './number-flag.js';
 import { MAX_TIMEOUT_SECONDS } from '../config/schema.js';
@@ -14,7 +13,7 @@ import { startMetricsEndpoint, type MetricsEndpoint } from '../platforms/kuberne
 import { scorecardText, jsonSummary } from './scorecard.js';
 import { runBatch } from '../pipeline/run-batch.js';
 import type { Progress } from '../pipeline/progress.js';
-import { BATCH_STAGES, type BatchStage } from '../pipeline/stage-report.js';
+import { BATCH_STAGES, type BatchStage } from '../model/stage-report.js';
 import { defaultStageTimeoutSeconds } from '../model/scale.js';
 
 type RunArgs = CommonArgs & ClusterArgs & { stage?: BatchStage; timeout?: number; skipBenchmark?: boolean; generate?: boolean; metricsPort?: number; wait?: number };
@@ -54,26 +53,18 @@ export const runCommand = {
 
 async function runAndReport(args: RunArgs, config: ReturnType<typeof resolveConfig>, progress: Progress): Promise<void> {
   const timeoutSeconds = args.timeout ?? config.pipeline.timeoutSeconds ?? defaultStageTimeoutSeconds(config.scale);
-  const session = openPlatform(config, args, timeoutSeconds, (line) => progress.line(line));
+  const platform = commandPlatform(config, args, timeoutSeconds, (line) => progress.line(line));
   const { local, remote } = await resultStores(config);
   const stages = args.stage ? [args.stage] : BATCH_STAGES;
-  const lock = await lockOutputFolder(config, 'run', args.wait, (line) => progress.line(line));
-  const result = await runBatch(
+  const lock = await platform.lockOutput('run', args.wait, (line) => progress.line(line));
+  const result = await runBatch({
     config,
-    session.platform,
+    platform,
     local,
     remote,
-    {
-      stages,
-      benchmark: !args.skipBenchmark && !args.stage,
-      generate: Boolean(args.generate),
-      generateIfMissing: true,
-      timeoutSeconds,
-      prepare: session.prepare,
-    },
+    options: { stages, benchmark: !args.skipBenchmark && !args.stage, generate: Boolean(args.generate), generateIfMissing: true, timeoutSeconds },
     progress,
-    session.preflight,
-  ).finally(() => lock?.release());
+  }).finally(() => lock?.release());
   const report = path.join(local.root, result.reportKey);
   const metricsPath = path.join(local.root, 'runs', result.metrics.run_id, 'metrics.json');
   process.stdout.write(args.json ? `${jsonSummary(result.metrics, report, metricsPath)}\n` : scorecardText(result.metrics, report));

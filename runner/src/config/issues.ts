@@ -38,7 +38,10 @@ export function knownKeys(schema: z.core.$ZodType, path: string[]): string[] {
     s = unwrap(def.shape[part]);
   }
   const def = s._zod.def as { type: string; shape?: Record<string, z.core.$ZodType> };
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  if (def.type !== 'object' || !def.shape) return [];
+  const shape = def.shape;
+  // A removed key (schema.ts removedKey: a `never`) is refused with its own message, never offered.
+  return Object.keys(shape).filter((k) => (unwrap(shape[k]!)._zod.def as { type: string }).type !== 'never');
 }
 
 function closest(word: string, candidates: string[]): string | undefined {

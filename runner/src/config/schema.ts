@@ -2,6 +2,7 @@
 // chart renders its runner ConfigMap in exactly this shape (charts/lakebench/templates/runner/).
 // Every object is strict: an unknown key is an error, never silently ignored.
 import { z } from 'zod';
+import { DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_TYPE, DEFAULT_CLUSTER_QUERY_ENGINE, DEFAULT_SCALE, DEFAULT_TABLE_FORMAT, MAX_SCALE, MIN_SCALE } from './defaults.js';
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?Z)?$/;
 
@@ -27,6 +28,12 @@ const isoDate = z
  * and wait given in seconds (config or flag) stays below that.
  */
 export const MAX_TIMEOUT_SECONDS = 2_000_000;
+
+/**
+ * A key that was removed: refused with what to do instead, naming the key (a config that still sets
+ * it exits 2), rather than accepted and ignored or refused as merely unknown.
+ */
+const removedKey = (why: string) => z.never({ error: `removed: ${why}; delete this key` }).optional();
 
 const checkMode = z.enum(['fail', 'warn']);
 const threshold = (max: number | undefined, mode: 'fail' | 'warn' = 'fail') =>
@@ -71,11 +78,14 @@ const stageResources = z.strictObject({
   driverCores: z.number().int().min(1).optional(),
   driverMemoryGb: z.number().int().min(1).optional().describe('spark.driver.memory, GiB (overhead: 10%, at least 1 GiB)'),
   scratchGi: z.number().int().min(1).optional().describe('scratch PVC per executor, GiB'),
+  // Small clusters: a pod may request less CPU than Spark's task slots (spark.kubernetes.*.request.cores).
+  executorCoreRequest: z.number().positive().max(1024).optional().describe('CPU one executor pod requests, in cores (0.25 = 250m); default executorCores'),
+  driverCoreRequest: z.number().positive().max(1024).optional().describe('CPU the driver pod requests, in cores; default driverCores'),
 });
 
 export const configSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lower-case letters, digits and dashes (a Kubernetes name)').max(40).default('lakebench'),
-  scale: z.number().min(0.01, 'scale must be at least 0.01').max(10000, 'scale must be at most 10000').default(0.1),
+  scale: z.number().min(MIN_SCALE, `scale must be at least ${MIN_SCALE}`).max(MAX_SCALE, `scale must be at most ${MAX_SCALE}`).default(DEFAULT_SCALE),
   seed: z.number().int().nonnegative().default(42),
   platform: z.enum(['auto', 'embedded', 'kubernetes']).default('auto'),
   output: z.string().min(1).default('lakebench-output'),
@@ -138,7 +148,7 @@ export const configSchema = z.strictObject({
   pipeline: z
     .strictObject({
       mode: z.enum(['batch']).default('batch').describe('continuous mode is not implemented yet'),
-      preBenchmarkMaintenance: z.boolean().default(true),
+      preBenchmarkMaintenance: removedKey('pre-benchmark maintenance is not built (docs/pipeline.md §7) and the key never had an effect'),
       timeoutSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe('per-stage timeout; default max(3600, scale × 60)'),
     }).prefault({}),
 
@@ -185,8 +195,8 @@ export const configSchema = z.strictObject({
         .optional(),
       catalog: z
         .strictObject({
-          type: z.enum(['hive', 'polaris']).default('hive'),
-          name: z.string().default('lakehouse'),
+          type: z.enum(['hive', 'polaris']).default(DEFAULT_CATALOG_TYPE),
+          name: z.string().default(DEFAULT_CATALOG_NAME),
           uri: z.string().min(1).describe('thrift://host:9083 for Hive, http://host:8181/api/catalog for Polaris'),
           warehouse: z.string().optional().describe('Polaris catalog (warehouse) name'),
           credentialsSecret: z
@@ -199,16 +209,21 @@ export const configSchema = z.strictObject({
             .describe('Polaris: Secret with the OAuth2 client credentials; default <fullname>-polaris-client'),
         })
         .optional(),
-      tableFormat: z.enum(['iceberg', 'delta']).default('iceberg'),
+      tableFormat: z.enum(['iceberg', 'delta']).default(DEFAULT_TABLE_FORMAT),
       queryEngine: z
         .strictObject({
-          type: z.enum(['trino', 'spark-thrift', 'duckdb']).default('trino'),
-          endpoint: z.string().min(1).optional().describe('http://trino:8080 or spark-thrift:10000; absent for duckdb'),
-          workers: z.number().int().min(0).default(1),
-          workerCpu: z.number().positive().default(2),
-          workerMemoryGb: z.number().positive().default(8),
+          type: z
+            .enum(['trino', 'spark-thrift'], {
+              // Removed value: DuckDB in the runner pod would need its iceberg extension, which is not tested; it was always refused at run time.
+              error: (issue) => (issue.input === 'duckdb' ? 'duckdb is not a cluster query engine (it runs only on the embedded platform, --local); use trino or spark-thrift' : undefined),
+            })
+            .default(DEFAULT_CLUSTER_QUERY_ENGINE.type),
+          endpoint: z.string().min(1).optional().describe('http://trino:8080 or spark-thrift:10000'),
+          workers: z.number().int().min(0).default(DEFAULT_CLUSTER_QUERY_ENGINE.workers),
+          workerCpu: z.number().positive().default(DEFAULT_CLUSTER_QUERY_ENGINE.workerCpu),
+          workerMemoryGb: z.number().positive().default(DEFAULT_CLUSTER_QUERY_ENGINE.workerMemoryGb),
         })
-        .refine((q) => q.type === 'duckdb' || Boolean(q.endpoint), { message: 'endpoint is required for trino and spark-thrift', path: ['endpoint'] })
+        .refine((q) => Boolean(q.endpoint), { message: 'endpoint is required for trino and spark-thrift', path: ['endpoint'] })
         .optional(),
       spark: z
         .strictObject({
@@ -233,6 +248,11 @@ export const configSchema = z.strictObject({
           allowOverCeiling: z.boolean().default(false).describe('acknowledge executor overrides above 28'),
           prometheusMetrics: z.boolean().default(false).describe("serve the drivers' PrometheusServlet and executor metrics on the UI port (turns the Spark UI on)"),
           packages: z.array(z.string().regex(/^[\w.-]+:[\w.-]+:[\w.-]+$/, 'group:artifact:version')).optional().describe('Maven packages of the jobs; default: Iceberg, S3A (and Delta) for the Spark version'),
+          mavenRepository: z
+            .url()
+            .refine((u) => /^https?:\/\//.test(u), { message: 'an http(s) URL of a Maven repository (Maven Central layout)' })
+            .optional()
+            .describe('Maven repository the drivers resolve packages from instead of Maven Central (air-gapped clusters): DEFAULT_ARTIFACT_REPOSITORY in the driver pods'),
         }).prefault({}),
       runnerImage: z.string().optional(),
       nodes: z

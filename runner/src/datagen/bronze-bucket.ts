@@ -1,6 +1,7 @@
 // The bronze bucket as the datagen pods use it: object sizes and hashes, JSON documents, streamed
 // multipart uploads of large files, listings and batch deletes. Credentials come only from the
-// environment (the SDK's default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+// environment (the SDK's default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); the client
+// comes from storage/s3-client.ts like every other S3 client of the runner.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import {
@@ -8,18 +9,14 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
-  NoSuchKey,
-  NotFound,
   PutObjectCommand,
-  S3Client,
-  S3ServiceException,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { createS3Client, isMissingObject as isMissing } from '../storage/s3-client.js';
 import type { DatagenTask } from './datagen-task.js';
 
 const PART_BYTES = 64 * 2 ** 20;
-
-const isMissing = (e: unknown): boolean => e instanceof NoSuchKey || e instanceof NotFound || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404);
 
 export class BronzeBucket {
   private readonly client: S3Client;
@@ -27,15 +24,7 @@ export class BronzeBucket {
 
   constructor(storage: DatagenTask['storage']) {
     this.bucket = storage.bucket;
-    this.client = new S3Client({
-      endpoint: storage.endpoint,
-      region: storage.region,
-      forcePathStyle: storage.path_style,
-      maxAttempts: 3,
-      // Non-AWS servers mishandle the SDK's default streaming checksums.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.client = createS3Client({ endpoint: storage.endpoint, region: storage.region, pathStyle: storage.path_style });
   }
 
   async size(key: string): Promise<number | undefined> {

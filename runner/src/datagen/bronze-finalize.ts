@@ -5,7 +5,6 @@ import { fileKey, fileName } from './dataset.js';
 import { buildManifest, fileEntrySchema, type FileEntry, type Manifest } from './manifest.js';
 import { BronzeBucket } from './bronze-bucket.js';
 import { DATA_PREFIX, MANIFEST_KEY, MANIFEST_PREFIX, dataKey, entryKey, type DatagenTask } from './datagen-task.js';
-import { duckdbVersion } from '../engines/duckdb-session.js';
 
 const ENTRIES_PREFIX = `${MANIFEST_PREFIX}files/`;
 
@@ -51,7 +50,7 @@ export async function finalizeBronze(task: DatagenTask, now: Date = new Date()):
       throw new IncompleteDatasetError(`${missing.length} of ${params.file_count} files are not complete (object and manifest entry with equal size), first: ${missing.slice(0, 5).join(', ')}`);
     }
     await bucket.delete(await leftovers(bucket, params.file_count));
-    const built = buildManifest(params, entries, duckdbVersion(), now);
+    const built = buildManifest(params, entries, now);
     const manifest: Manifest = { ...built, generator: { ...built.generator, image: task.image } };
     await bucket.putJson(MANIFEST_KEY, manifest);
     return manifest;

@@ -2,12 +2,11 @@
 // by the runner so every pod generates exactly the same dataset, and where bronze lives. No secrets:
 // the S3 keys come from the AWS_* environment of the pod.
 import { z } from 'zod';
+import { CLUSTER_FILE_SIZE_MB } from '../config/defaults.js';
 import type { LakebenchConfig } from '../config/schema.js';
 import { datasetParams, fileName, manifestEntryName, type DatasetParams } from './dataset.js';
 import { manifestSchema } from './manifest.js';
 
-/** Nominal bronze file size in a cluster (docs/data.md §2; the embedded mode uses 16 MB). */
-export const CLUSTER_FILE_SIZE_MB = 512;
 export const DATA_PREFIX = 'customer/interactions/';
 export const MANIFEST_PREFIX = 'customer/_manifest/';
 

@@ -3,9 +3,11 @@
 import { createHash } from 'node:crypto';
 import { BYTES_PER_ROW, PAYLOAD_BYTES, ROW_GROUP_ROWS, MiB, customerCount, fileCount, totalRows, hottestCustomerShare } from '../model/scale.js';
 import { BadInputError } from '../util/errors.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 export const GENERATOR_NAME = 'lakebench-datagen';
-export const GENERATOR_VERSION = '1.0.0';
+// 2.0.0: the generator's own Parquet writer and AES-CTR text columns; every file's bytes differ from 1.x.
+export const GENERATOR_VERSION = '2.0.0';
 export const DUPLICATE_EMAIL_RATIO = 0.1;
 
 export type DatasetParams = {
@@ -87,15 +89,9 @@ export function datasetParams(input: DatasetInput): DatasetParams {
   };
 }
 
-/** Canonical JSON: sorted keys, no whitespace. Used for keys and fingerprints. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
+// Its home is util/canonical-json.ts (the metrics fingerprints use it too); the datagen and platform
+// modules keep taking it from here.
+export { canonicalJson };
 
 export function fileKey(params: DatasetParams, index: number): string {
   return createHash('sha256').update(canonicalJson({ generator_version: GENERATOR_VERSION, dataset: params, file_index: index })).digest('hex');

@@ -12,7 +12,6 @@ export const EMAIL_DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.c
 export const ISSUE_CATEGORIES = ['billing', 'technical', 'general_inquiry'] as const;
 export const UTM_SOURCES = ['google', 'facebook', 'email', 'direct'] as const;
 export const UTM_MEDIUMS = ['cpc', 'organic', 'referral'] as const;
-export const LOYALTY_TIERS = ['bronze', 'silver', 'gold'] as const;
 export const DATA_SOURCES = ['primary_system', 'legacy_import', 'manual_entry', 'third_party_api'] as const;
 export const DATA_SOURCE_CUMULATIVE = [0.7, 0.85, 0.95, 1.0];
 export const QUALITY_FLAGS = ['clean', 'duplicate_suspected', 'incomplete_data', 'format_inconsistent'] as const;

@@ -18,7 +18,6 @@ export type DatagenOptions = {
   /** `<warehouse>/bronze`: data files here, the manifest in `_manifest/`. */
   bronzeDir: string;
   workers?: number;
-  duckdbVersion: string;
   now?: () => Date;
   onProgress?: (p: DatagenProgress) => void;
 };
@@ -75,7 +74,7 @@ export async function generateDataset(opts: DatagenOptions): Promise<Manifest> {
     ),
   );
   await Promise.all(entryWrites);
-  const manifest = buildManifest(params, [...entries.values()], opts.duckdbVersion, (opts.now ?? (() => new Date()))());
+  const manifest = buildManifest(params, [...entries.values()], (opts.now ?? (() => new Date()))());
   await writeJsonAtomic(manifestPath(bronzeDir), manifest);
   return manifest;
 }

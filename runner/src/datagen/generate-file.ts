@@ -18,8 +18,8 @@ export async function generateFile(params: DatasetParams, index: number, dir: st
   const rows = rowsInFile(params.total_rows, params.file_count, index);
   const first = firstRowId(params.total_rows, params.file_count, index);
   const gen = new FileRows(params, key, rows, first);
-  const { bytes, sha256 } = await writeParquetFile(path.join(dir, fileName(index)), params.row_group_rows, (max) =>
-    gen.remaining > 0 ? gen.next(max) : undefined,
+  const { bytes, sha256 } = writeParquetFile(path.join(dir, fileName(index)), params.row_group_rows, (max) =>
+    gen.remaining > 0 ? gen.nextRowGroup(max) : undefined,
   );
   return {
     index,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson, GENERATOR_NAME, GENERATOR_VERSION, type DatasetParams } from './dataset.js';
 import { sumAggregates, type Aggregates } from './aggregates.js';
-import { DUCKDB_PARQUET_WRITER } from './parquet-file.js';
+import { PARQUET_WRITER } from './parquet-file.js';
 
 const counts = z.record(z.string(), z.number());
 export const aggregatesSchema = z.object({
@@ -82,14 +82,14 @@ export function dataFingerprint(params: DatasetParams, files: readonly Pick<File
   return `sha256:${createHash('sha256').update(body).digest('hex')}`;
 }
 
-export function buildManifest(params: DatasetParams, entries: readonly FileEntry[], duckdbVersion: string, now: Date): Manifest {
+export function buildManifest(params: DatasetParams, entries: readonly FileEntry[], now: Date): Manifest {
   const files = [...entries].sort((a, b) => a.index - b.index);
   const tsMin = files.reduce((m, f) => (f.event_ts_min < m ? f.event_ts_min : m), files[0]!.event_ts_min);
   const tsMax = files.reduce((m, f) => (f.event_ts_max > m ? f.event_ts_max : m), files[0]!.event_ts_max);
   const aggregates: Aggregates = sumAggregates(files.map((f) => f.aggregates));
   return {
     manifest_version: 1,
-    generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, parquet_writer: DUCKDB_PARQUET_WRITER, parquet_writer_version: duckdbVersion, image: process.env.LAKEBENCH_IMAGE ?? null, hash_basis: 'file-bytes' },
+    generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, parquet_writer: PARQUET_WRITER, parquet_writer_version: GENERATOR_VERSION, image: process.env.LAKEBENCH_IMAGE ?? null, hash_basis: 'file-bytes' },
     dataset: params,
     totals: {
       file_count: files.length,

@@ -83,24 +83,6 @@ export class Stream {
     }
     return picked;
   }
-
-  /** Fills `out` (ASCII) with lowercase hex of `bytes` random bytes, 4 bytes per draw. */
-  hexInto(out: Uint16Array, offset: number, bytes: number): void {
-    for (let k = 0; k < bytes; k += 4) {
-      const r = this.u32();
-      out[offset + k] = HEX_PAIRS[r & 255]!;
-      out[offset + k + 1] = HEX_PAIRS[(r >>> 8) & 255]!;
-      out[offset + k + 2] = HEX_PAIRS[(r >>> 16) & 255]!;
-      out[offset + k + 3] = HEX_PAIRS[r >>> 24]!;
-    }
-  }
-}
-
-/** Two ASCII hex digits of a byte, packed little-endian into one 16-bit unit. */
-const HEX_PAIRS = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  const h = i.toString(16).padStart(2, '0');
-  HEX_PAIRS[i] = h.charCodeAt(0) | (h.charCodeAt(1) << 8);
 }
 
 /** A stable 32-bit mix (murmur3 fmix32) for per-customer attributes that need no stream state. */

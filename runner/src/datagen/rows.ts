@@ -1,29 +1,119 @@
-// Row values of one bronze file (docs/data.md §5–6), produced in chunks of column arrays. Each column
-// draws from its own stream, and every stream is consumed once per row whatever the row's type, so
-// a value never depends on the order columns are generated in.
+// Row values of one bronze file (docs/data.md §5–6), produced one row group at a time as typed column
+// arrays for the Parquet writer. Each column draws from its own stream, and every stream is consumed
+// once per row whatever the row's type, so a value never depends on the order columns are generated
+// in. The random text columns (UUIDs, fingerprint, payload) have keystreams of their own and are
+// rendered by the writer straight into their pages (random-ascii.ts).
 import { Stream, hashUniform } from './random.js';
+import { RandomAscii } from './random-ascii.js';
 import * as D from './domains.js';
 import type { DatasetParams } from './dataset.js';
 import { FileAggregates } from './aggregates.js';
+import type { ColumnValues } from './parquet/column-pages.js';
 
-export type Cell = string | number | bigint | boolean | null;
-/** Column arrays in BRONZE_COLUMNS order; event_timestamp is carried as epoch microseconds. */
-export type Chunk = { rows: number; columns: Cell[][] };
+/** One row group: a value array per column, in BRONZE_COLUMNS order. */
+export type RowGroup = { rows: number; columns: ColumnValues[] };
 
 const STREAM_NAMES = [
-  'ts', 'event_id', 'session_id', 'customer', 'email', 'phone', 'itype', 'product', 'amount', 'currency', 'channel',
+  'ts', 'customer', 'email', 'phone', 'itype', 'product', 'amount', 'currency', 'channel',
   'device', 'ip', 'geo', 'zip', 'page_views', 'time_on_site', 'clicks', 'cart', 'items', 'support', 'campaign',
-  'redeemed', 'data_source', 'quality', 'user_agent', 'fingerprint', 'payload', 'email_dirt', 'phone_dirt', 'state_dirt',
+  'redeemed', 'data_source', 'quality', 'user_agent', 'email_dirt', 'phone_dirt', 'state_dirt',
 ] as const;
 type StreamName = (typeof STREAM_NAMES)[number];
+
+/** The typed arrays of one row group before they are wrapped as ColumnValues. */
+class GroupArrays {
+  readonly id: Float64Array;
+  readonly ts: Float64Array;
+  readonly customer: Float64Array;
+  readonly email: string[];
+  readonly phone: string[];
+  readonly itype: string[];
+  readonly productId: string[];
+  readonly productCategory: string[];
+  readonly hasProduct: Uint8Array;
+  readonly amount: Float64Array;
+  readonly currency: string[];
+  readonly channel: string[];
+  readonly device: string[];
+  readonly browser: string[];
+  readonly online: Uint8Array;
+  readonly ip: string[];
+  readonly city: string[];
+  readonly state: string[];
+  readonly zip: string[];
+  readonly pageViews: Int32Array;
+  readonly timeOnSite: Int32Array;
+  readonly bounce: Float64Array;
+  readonly clicks: Int32Array;
+  readonly cart: Float64Array;
+  readonly items: Int32Array;
+  readonly ticket: string[];
+  readonly issue: string[];
+  readonly satisfaction: Int32Array;
+  readonly isSupport: Uint8Array;
+  readonly campaign: string[];
+  readonly utmSource: string[];
+  readonly utmMedium: string[];
+  readonly hasCampaign: Uint8Array;
+  readonly member: Uint8Array;
+  readonly tier: string[];
+  readonly earned: Int32Array;
+  readonly redeemed: Int32Array;
+  readonly dataSource: string[];
+  readonly flag: string[];
+  readonly userAgent: string[];
+
+  constructor(n: number) {
+    this.id = new Float64Array(n);
+    this.ts = new Float64Array(n);
+    this.customer = new Float64Array(n);
+    this.email = new Array<string>(n);
+    this.phone = new Array<string>(n);
+    this.itype = new Array<string>(n);
+    this.productId = new Array<string>(n);
+    this.productCategory = new Array<string>(n);
+    this.hasProduct = new Uint8Array(n);
+    this.amount = new Float64Array(n);
+    this.currency = new Array<string>(n);
+    this.channel = new Array<string>(n);
+    this.device = new Array<string>(n);
+    this.browser = new Array<string>(n);
+    this.online = new Uint8Array(n);
+    this.ip = new Array<string>(n);
+    this.city = new Array<string>(n);
+    this.state = new Array<string>(n);
+    this.zip = new Array<string>(n);
+    this.pageViews = new Int32Array(n);
+    this.timeOnSite = new Int32Array(n);
+    this.bounce = new Float64Array(n);
+    this.clicks = new Int32Array(n);
+    this.cart = new Float64Array(n);
+    this.items = new Int32Array(n);
+    this.ticket = new Array<string>(n);
+    this.issue = new Array<string>(n);
+    this.satisfaction = new Int32Array(n);
+    this.isSupport = new Uint8Array(n);
+    this.campaign = new Array<string>(n);
+    this.utmSource = new Array<string>(n);
+    this.utmMedium = new Array<string>(n);
+    this.hasCampaign = new Uint8Array(n);
+    this.member = new Uint8Array(n);
+    this.tier = new Array<string>(n);
+    this.earned = new Int32Array(n);
+    this.redeemed = new Int32Array(n);
+    this.dataSource = new Array<string>(n);
+    this.flag = new Array<string>(n);
+    this.userAgent = new Array<string>(n);
+  }
+}
 
 export class FileRows {
   readonly aggregates = new FileAggregates();
   private readonly s: Record<StreamName, Stream>;
+  private readonly text: { eventId: RandomAscii; sessionId: RandomAscii; fingerprint: RandomAscii; payload: RandomAscii };
   private readonly dirty: { email: Uint8Array; phone: Uint8Array; city: Uint8Array; state: Uint8Array };
   private readonly startUs: number;
   private readonly spanUs: number;
-  private readonly hexBuffer: Buffer;
   private position = 0;
 
   constructor(
@@ -33,6 +123,12 @@ export class FileRows {
     private readonly firstId: number,
   ) {
     this.s = Object.fromEntries(STREAM_NAMES.map((n) => [n, Stream.derive(key, n)])) as Record<StreamName, Stream>;
+    this.text = {
+      eventId: new RandomAscii(key, 'event_id'),
+      sessionId: new RandomAscii(key, 'session_id'),
+      fingerprint: new RandomAscii(key, 'session_fingerprint'),
+      payload: new RandomAscii(key, 'interaction_payload'),
+    };
     const picks = Math.floor(rowCount * params.dirty_ratio);
     this.dirty = {
       email: Stream.derive(key, 'pick:email').sample(rowCount, picks),
@@ -42,25 +138,72 @@ export class FileRows {
     };
     this.startUs = Date.parse(params.window_start) * 1000;
     this.spanUs = Date.parse(params.window_end) * 1000 - this.startUs;
-    this.hexBuffer = Buffer.from(new ArrayBuffer(params.payload_bytes * 2)); // 2-byte aligned for the Uint16Array view
   }
 
   get remaining(): number {
     return this.rowCount - this.position;
   }
 
-  next(maxRows: number): Chunk {
+  /**
+   * The next row group of at most `maxRows` rows. Its random text columns are filled when the writer
+   * writes them, in row order, so they must be written before the next call (the writer does).
+   */
+  nextRowGroup(maxRows: number): RowGroup {
     const n = Math.min(maxRows, this.remaining);
-    const columns: Cell[][] = Array.from({ length: 41 }, () => new Array<Cell>(n));
-    for (let i = 0; i < n; i++) this.row(this.position + i, columns, i);
+    const a = new GroupArrays(n);
+    for (let i = 0; i < n; i++) this.row(this.position + i, a, i);
     this.position += n;
+    const t = this.text;
+    const payloadBytes = this.params.payload_bytes;
+    const columns: ColumnValues[] = [
+      { type: 'int64', values: a.id },
+      { type: 'int64', values: a.id },
+      { type: 'timestamp-us', values: a.ts },
+      { type: 'random-ascii', width: 36, fill: (out, at, stride, count) => t.eventId.uuids(out, at, stride, count) },
+      { type: 'random-ascii', width: 36, fill: (out, at, stride, count) => t.sessionId.uuids(out, at, stride, count) },
+      { type: 'int64', values: a.customer },
+      { type: 'string', values: a.email },
+      { type: 'string', values: a.phone },
+      { type: 'string', values: a.itype },
+      { type: 'string', values: a.productId, valid: a.hasProduct },
+      { type: 'string', values: a.productCategory, valid: a.hasProduct },
+      { type: 'double', values: a.amount },
+      { type: 'string', values: a.currency },
+      { type: 'string', values: a.channel },
+      { type: 'string', values: a.device, valid: a.online },
+      { type: 'string', values: a.browser, valid: a.online },
+      { type: 'string', values: a.ip },
+      { type: 'string', values: a.city },
+      { type: 'string', values: a.state },
+      { type: 'string', values: a.zip },
+      { type: 'int32', values: a.pageViews },
+      { type: 'int32', values: a.timeOnSite },
+      { type: 'double', values: a.bounce },
+      { type: 'int32', values: a.clicks, valid: a.hasProduct },
+      { type: 'double', values: a.cart },
+      { type: 'int32', values: a.items, valid: a.hasProduct },
+      { type: 'string', values: a.ticket, valid: a.isSupport },
+      { type: 'string', values: a.issue, valid: a.isSupport },
+      { type: 'int32', values: a.satisfaction, valid: a.isSupport },
+      { type: 'string', values: a.campaign, valid: a.hasCampaign },
+      { type: 'string', values: a.utmSource, valid: a.hasCampaign },
+      { type: 'string', values: a.utmMedium, valid: a.hasCampaign },
+      { type: 'boolean', values: a.member },
+      { type: 'string', values: a.tier, valid: a.member },
+      { type: 'int32', values: a.earned },
+      { type: 'int32', values: a.redeemed },
+      { type: 'string', values: a.dataSource },
+      { type: 'string', values: a.flag },
+      { type: 'string', values: a.userAgent },
+      { type: 'random-ascii', width: 64, fill: (out, at, stride, count) => t.fingerprint.hex(out, at, stride, count, 32) },
+      { type: 'random-ascii', width: payloadBytes * 2, fill: (out, at, stride, count) => t.payload.hex(out, at, stride, count, payloadBytes) },
+    ];
     return { rows: n, columns };
   }
 
-  private row(r: number, c: Cell[][], i: number): void {
+  private row(r: number, a: GroupArrays, i: number): void {
     const s = this.s;
     const p = this.params;
-    const id = BigInt(this.firstId + r);
     const tsUs = this.startUs + Math.floor(s.ts.float() * this.spanUs);
     const customer = customerRank(s.customer.float(), p.customers, p.customer_law.s, p.customer_law.q);
     const itype = s.itype.weighted(D.INTERACTION_TYPES, D.INTERACTION_CUMULATIVE);
@@ -97,48 +240,48 @@ export class FileRows {
     const flag = s.quality.weighted(D.QUALITY_FLAGS, D.QUALITY_FLAG_CUMULATIVE);
     const userAgent = `${s.user_agent.pick(D.BROWSERS)}/${s.user_agent.int(90, 129)}.0 (${s.user_agent.pick(D.DEVICE_TYPES)}; ${s.user_agent.pick(D.UA_OS)})`;
 
-    c[0]![i] = id;
-    c[1]![i] = id;
-    c[2]![i] = BigInt(tsUs);
-    c[3]![i] = uuid(s.event_id);
-    c[4]![i] = uuid(s.session_id);
-    c[5]![i] = BigInt(customer);
-    c[6]![i] = this.email(r);
-    c[7]![i] = this.phone(r);
-    c[8]![i] = itype;
-    c[9]![i] = hasProduct ? productId : null;
-    c[10]![i] = hasProduct ? productCategory : null;
-    c[11]![i] = cents / 100;
-    c[12]![i] = s.currency.pick(D.CURRENCIES);
-    c[13]![i] = channel;
-    c[14]![i] = offline ? null : device;
-    c[15]![i] = offline ? null : browser;
-    c[16]![i] = `${s.ip.int(1, 254)}.${s.ip.int(0, 254)}.${s.ip.int(0, 254)}.${s.ip.int(1, 253)}`;
-    c[17]![i] = this.dirty.city[r] ? (D.CITY_MISSPELLINGS[city] ?? city) : city;
-    c[18]![i] = this.dirty.state[r] ? s.state_dirt.pick(D.STATE_VARIANTS[state]!) : state;
-    c[19]![i] = String(s.zip.int(10000, 99998));
-    c[20]![i] = views;
-    c[21]![i] = views > 0 ? timeOnSiteDraw : 0;
-    c[22]![i] = views === 1 ? 1.0 : 0.0;
-    c[23]![i] = hasProduct ? clicks : null;
-    c[24]![i] = hasProduct ? cartCents / 100 : Number.NaN;
-    c[25]![i] = hasProduct ? items : null;
-    c[26]![i] = isSupport ? ticket : null;
-    c[27]![i] = isSupport ? issue : null;
-    c[28]![i] = isSupport ? satisfaction : null;
-    c[29]![i] = hasCampaign ? campaign : null;
-    c[30]![i] = hasCampaign ? utmSource : null;
-    c[31]![i] = hasCampaign ? utmMedium : null;
-    c[32]![i] = member;
-    c[33]![i] = member ? tier : null;
+    // A null cell is a 0 in its column's valid mask; its value slot is never written out.
+    a.id[i] = this.firstId + r;
+    a.ts[i] = tsUs;
+    a.customer[i] = customer;
+    a.email[i] = this.email(r);
+    a.phone[i] = this.phone(r);
+    a.itype[i] = itype;
+    a.hasProduct[i] = hasProduct ? 1 : 0;
+    a.productId[i] = productId;
+    a.productCategory[i] = productCategory;
+    a.amount[i] = cents / 100;
+    a.currency[i] = s.currency.pick(D.CURRENCIES);
+    a.channel[i] = channel;
+    a.online[i] = offline ? 0 : 1;
+    a.device[i] = device;
+    a.browser[i] = browser;
+    a.ip[i] = `${s.ip.int(1, 254)}.${s.ip.int(0, 254)}.${s.ip.int(0, 254)}.${s.ip.int(1, 253)}`;
+    a.city[i] = this.dirty.city[r] ? (D.CITY_MISSPELLINGS[city] ?? city) : city;
+    a.state[i] = this.dirty.state[r] ? s.state_dirt.pick(D.STATE_VARIANTS[state]!) : state;
+    a.zip[i] = String(s.zip.int(10000, 99998));
+    a.pageViews[i] = views;
+    a.timeOnSite[i] = views > 0 ? timeOnSiteDraw : 0;
+    a.bounce[i] = views === 1 ? 1.0 : 0.0;
+    a.clicks[i] = clicks;
+    a.cart[i] = hasProduct ? cartCents / 100 : Number.NaN;
+    a.items[i] = items;
+    a.isSupport[i] = isSupport ? 1 : 0;
+    a.ticket[i] = ticket;
+    a.issue[i] = issue;
+    a.satisfaction[i] = satisfaction;
+    a.hasCampaign[i] = hasCampaign ? 1 : 0;
+    a.campaign[i] = campaign;
+    a.utmSource[i] = utmSource;
+    a.utmMedium[i] = utmMedium;
+    a.member[i] = member ? 1 : 0;
+    a.tier[i] = tier;
     // floor(amount × 10) from the integer cents, never from a floating product (docs/data.md §5).
-    c[34]![i] = member && itype === 'purchase' ? Math.floor(cents / 10) : 0;
-    c[35]![i] = member && redeems ? redeemed : 0;
-    c[36]![i] = s.data_source.weighted(D.DATA_SOURCES, D.DATA_SOURCE_CUMULATIVE);
-    c[37]![i] = flag;
-    c[38]![i] = userAgent;
-    c[39]![i] = this.hex(s.fingerprint, 32);
-    c[40]![i] = this.hex(s.payload, p.payload_bytes);
+    a.earned[i] = member && itype === 'purchase' ? Math.floor(cents / 10) : 0;
+    a.redeemed[i] = member && redeems ? redeemed : 0;
+    a.dataSource[i] = s.data_source.weighted(D.DATA_SOURCES, D.DATA_SOURCE_CUMULATIVE);
+    a.flag[i] = flag;
+    a.userAgent[i] = userAgent;
 
     this.aggregates.add({ tsUs, itype, flag, channel, cents, productNull: !hasProduct, deviceNull: offline, satisfactionSet: isSupport });
   }
@@ -187,12 +330,6 @@ export class FileRows {
         return `${a}${e}${l}`.replace('0', 'O');
     }
   }
-
-  private hex(stream: Stream, bytes: number): string {
-    const view = new Uint16Array(this.hexBuffer.buffer, this.hexBuffer.byteOffset, bytes);
-    stream.hexInto(view, 0, bytes);
-    return this.hexBuffer.toString('latin1', 0, bytes * 2);
-  }
 }
 
 /** Zipf–Mandelbrot rank 1…n by the continuous inverse of docs/data.md §5.2, O(1) per row. */
@@ -201,13 +338,4 @@ export function customerRank(u: number, n: number, s: number, q: number): number
   const b = n + q + 0.5;
   const x = s === 1 ? a * (b / a) ** u - q : (a ** (1 - s) + u * (b ** (1 - s) - a ** (1 - s))) ** (1 / (1 - s)) - q;
   return Math.min(n, Math.max(1, Math.floor(x + 0.5)));
-}
-
-/** A random UUID v4 in canonical lowercase form, from the column's stream. */
-function uuid(s: Stream): string {
-  const w = [s.u32(), s.u32(), s.u32(), s.u32()];
-  w[1] = ((w[1]! & 0xffff0fff) | 0x00004000) >>> 0; // version 4
-  w[2] = ((w[2]! & 0x3fffffff) | 0x80000000) >>> 0; // RFC 4122 variant
-  const h = w.map((x) => x.toString(16).padStart(8, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,13 +1,14 @@
 // The DuckDB query engine of the embedded mode: in-process, over the Parquet tables under
 // `<output>/warehouse/`. Views are created before timing starts; a cold flush reopens the database.
 import path from 'node:path';
+import { LAYER_TABLES, qualifiedTable, qualifiedTables } from '../model/tables.js';
 import type { QueryEngine, QueryOutcome, FlushReport } from './engine.js';
 import { clipError } from './engine.js';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDb, closeDuckDb, connectDuckDb, queryCells, duckdbVersion, sqlString, globLiteral, type DuckSession } from './duckdb-session.js';
 
-export const silverGlob = (warehouse: string) => path.join(globLiteral(warehouse), 'silver', 'customer_interactions_enriched', '**', '*.parquet');
-export const goldGlob = (warehouse: string) => path.join(globLiteral(warehouse), 'gold', 'customer_executive_dashboard', '*.parquet');
+export const silverGlob = (warehouse: string) => path.join(globLiteral(warehouse), LAYER_TABLES.silver.schema, LAYER_TABLES.silver.name, '**', '*.parquet');
+export const goldGlob = (warehouse: string) => path.join(globLiteral(warehouse), LAYER_TABLES.gold.schema, LAYER_TABLES.gold.name, '*.parquet');
 
 /**
  * Views over the warehouse files (only the layers asked for: gold does not exist while it is being
@@ -16,18 +17,18 @@ export const goldGlob = (warehouse: string) => path.join(globLiteral(warehouse),
 export async function createWarehouseViews(session: DuckSession, warehouse: string, layers: readonly ('silver' | 'gold')[] = ['silver', 'gold']): Promise<void> {
   const c = session.connection;
   if (layers.includes('silver')) {
-    await c.run('CREATE SCHEMA IF NOT EXISTS silver');
+    await c.run(`CREATE SCHEMA IF NOT EXISTS ${LAYER_TABLES.silver.schema}`);
     await c.run(
-      `CREATE OR REPLACE VIEW silver.customer_interactions_enriched AS SELECT * FROM read_parquet(${sqlString(silverGlob(warehouse))}, hive_partitioning = true, hive_types = {'interaction_date': DATE})`,
+      `CREATE OR REPLACE VIEW ${qualifiedTable('silver')} AS SELECT * FROM read_parquet(${sqlString(silverGlob(warehouse))}, hive_partitioning = true, hive_types = {'interaction_date': DATE})`,
     );
   }
   if (layers.includes('gold')) {
-    await c.run('CREATE SCHEMA IF NOT EXISTS gold');
-    await c.run(`CREATE OR REPLACE VIEW gold.customer_executive_dashboard AS SELECT * FROM read_parquet(${sqlString(goldGlob(warehouse))})`);
+    await c.run(`CREATE SCHEMA IF NOT EXISTS ${LAYER_TABLES.gold.schema}`);
+    await c.run(`CREATE OR REPLACE VIEW ${qualifiedTable('gold')} AS SELECT * FROM read_parquet(${sqlString(goldGlob(warehouse))})`);
   }
 }
 
-export const DUCKDB_TABLES = { silver: 'silver.customer_interactions_enriched', gold: 'gold.customer_executive_dashboard' } as const;
+export const DUCKDB_TABLES = qualifiedTables();
 
 // Every database instance this process opens gets the next number, and each execution reports the
 // instance that ran it, so a cold run's stored results show a fresh instance before every execution.

@@ -1,7 +1,9 @@
 // The query-engine interface the benchmark speaks to. Implementations live next to this file, one
 // per engine, and are the only code that imports their client library. Errors of a query come back
 // as values (never thrown), so a failed query can never be mistaken for a success.
-import type { Dialect } from '../sql/dialect.js';
+
+/** The SQL dialect an engine speaks; sql/dialect.ts adapts the reference (Trino) statements to it. */
+export type Dialect = 'trino' | 'duckdb' | 'spark';
 
 /** A result cell, normalised across engines so fingerprints can compare them. */
 export type Cell = null | boolean | number | bigint | string | { date: string } | { timestamp: string };

@@ -7,6 +7,8 @@ import { HiveClient, HiveUtils, auth, connections, thrift } from 'hive-driver';
 import { z } from 'zod';
 import type { Cell, FlushReport, QueryEngine, QueryOutcome } from './engine.js';
 import { clipError } from './engine.js';
+import { DEFAULT_CATALOG_NAME } from '../config/defaults.js';
+import { qualifiedTables } from '../model/tables.js';
 import { errorMessage } from '../util/errors.js';
 
 type Session = Awaited<ReturnType<HiveClient['openSession']>>;
@@ -15,7 +17,7 @@ type Operation = Awaited<ReturnType<Session['executeStatement']>>;
 export const sparkThriftOptionsSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
-  catalog: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('lakehouse'),
+  catalog: z.string().regex(/^[a-z_][a-z0-9_]*$/).default(DEFAULT_CATALOG_NAME),
   user: z.string().min(1).default('lakebench'),
   /** PLAIN SASL sends one even when the server ignores it. */
   password: z.string().default('unused'),
@@ -81,7 +83,7 @@ export class SparkThriftEngine implements QueryEngine {
     catalog: string,
     private readonly input: SparkThriftOptionsInput,
   ) {
-    this.tables = { silver: `${catalog}.silver.customer_interactions_enriched`, gold: `${catalog}.gold.customer_executive_dashboard` };
+    this.tables = qualifiedTables(catalog);
   }
 
   /** Connects and sets the session time zone to UTC before any timing starts. */

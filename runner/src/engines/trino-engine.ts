@@ -14,6 +14,7 @@ import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 import { z } from 'zod';
 import type { Cell, FlushReport, QueryEngine, QueryOutcome } from './engine.js';
 import { clipError } from './engine.js';
+import { qualifiedTables } from '../model/tables.js';
 import { errorMessage } from '../util/errors.js';
 import { trinoOptionsSchema, type TrinoOptions, type TrinoOptionsInput } from './trino-options.js';
 import { decodeRow, decoderFor, TrinoDecodeError, type Decoder } from './trino-values.js';
@@ -48,7 +49,7 @@ export class TrinoEngine implements QueryEngine {
 
   private constructor(readonly options: TrinoOptions) {
     const { endpoint, catalog, user, password, caPem } = options;
-    this.tables = { silver: `${catalog}.silver.customer_interactions_enriched`, gold: `${catalog}.gold.customer_executive_dashboard` };
+    this.tables = qualifiedTables(catalog);
     this.client = Trino.create({
       server: endpoint,
       catalog,

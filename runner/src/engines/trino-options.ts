@@ -3,12 +3,13 @@
 // in metrics or in a log.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_CATALOG_NAME } from '../config/defaults.js';
 import type { LakebenchConfig } from '../config/schema.js';
 import { BadInputError } from '../util/errors.js';
 
 export const trinoOptionsSchema = z.strictObject({
   endpoint: z.url({ protocol: /^https?$/ }),
-  catalog: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a plain Trino catalog name').default('lakehouse'),
+  catalog: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a plain Trino catalog name').default(DEFAULT_CATALOG_NAME),
   user: z.string().min(1).default('lakebench'),
   /** Basic authentication; Trino accepts passwords only over https. */
   password: z.string().min(1).optional(),

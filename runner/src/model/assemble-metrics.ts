@@ -1,14 +1,24 @@
 // Puts a run's pieces together into metrics.json: stages, benchmark, scorecard, verdict and the
 // fingerprints that decide what may be compared with what (docs/results.md §3.6).
 import { createHash } from 'node:crypto';
+import { DEFAULT_CATALOG_TYPE, DEFAULT_CLUSTER_QUERY_ENGINE, DEFAULT_TABLE_FORMAT } from '../config/defaults.js';
 import type { LakebenchConfig } from '../config/schema.js';
-import type { Manifest } from '../datagen/manifest.js';
-import { canonicalJson } from '../datagen/dataset.js';
-import { QUERY_SET_VERSION } from '../sql/queries.js';
-import { METRICS_SCHEMA_VERSION, type BenchmarkBlock, type Metrics, type StageEntry } from './metrics.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { METRICS_SCHEMA_VERSION, QUERY_SET_VERSION, type BenchmarkBlock, type Metrics, type StageEntry } from './metrics.js';
 import { scorecard, SCORE_DESCRIPTIONS } from './scorecard.js';
 import { verdict } from './verdict.js';
 import { redactConfig } from '../config/redact.js';
+
+/**
+ * What metrics.json records of the datagen manifest (datagen/manifest.ts's Manifest has these and
+ * more); declared here so the model does not depend on the generator.
+ */
+export type ManifestFacts = {
+  generator: { version: string };
+  dataset: { seed: number; scale: number; window_start: string; window_end: string };
+  totals: { file_count: number; total_rows: number; total_bytes: number };
+  data_fingerprint: string;
+};
 
 export type RunFacts = {
   runId: string;
@@ -16,7 +26,7 @@ export type RunFacts = {
   platform: 'embedded' | 'kubernetes';
   start: Date;
   end: Date;
-  manifest: Manifest | null;
+  manifest: ManifestFacts | null;
   datagenSeconds: number | null;
   stages: StageEntry[];
   benchmark: BenchmarkBlock | null;
@@ -58,10 +68,10 @@ export function assembleMetrics(f: RunFacts): Metrics {
       executorOverrides: f.platform === 'kubernetes' ? (f.config.cluster?.spark.executors ?? {}) : {},
     }),
     recipe: {
-      catalog: f.platform === 'embedded' ? 'none (Parquet files)' : (f.config.cluster?.catalog?.type ?? 'hive'),
-      table_format: f.platform === 'embedded' ? 'parquet' : (f.config.cluster?.tableFormat ?? 'iceberg'),
+      catalog: f.platform === 'embedded' ? 'none (Parquet files)' : (f.config.cluster?.catalog?.type ?? DEFAULT_CATALOG_TYPE),
+      table_format: f.platform === 'embedded' ? 'parquet' : (f.config.cluster?.tableFormat ?? DEFAULT_TABLE_FORMAT),
       pipeline_engine: f.platform === 'embedded' ? 'duckdb' : 'spark',
-      query_engine: f.benchmark?.engine.type ?? b.engine ?? (f.platform === 'embedded' ? 'duckdb' : 'trino'),
+      query_engine: f.benchmark?.engine.type ?? b.engine ?? (f.platform === 'embedded' ? 'duckdb' : DEFAULT_CLUSTER_QUERY_ENGINE.type),
     },
     versions: { ...f.versions, datagen_generator: f.manifest?.generator.version ?? null },
     datagen: f.manifest

@@ -3,6 +3,12 @@
 import { z } from 'zod';
 
 export const METRICS_SCHEMA_VERSION = '1.0';
+/**
+ * The version of the eight queries of sql/queries.ts (their text, order and expected answers), part
+ * of the measurement fingerprint: bump it whenever a query changes, so runs measured with other
+ * queries are never compared as like with like.
+ */
+export const QUERY_SET_VERSION = '1.0';
 
 const nullableNumber = z.number().nullable();
 

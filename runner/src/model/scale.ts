@@ -7,8 +7,14 @@ export const BYTES_PER_ROW = 4200; // valid for Snappy + a 2 KB payload only (do
 export const PAYLOAD_BYTES = 2048;
 export const ROW_GROUP_ROWS = Math.floor((128 * MiB) / BYTES_PER_ROW); // 31,956
 export const MIN_ROWS_PER_FILE = 1000;
-export const MIN_SCALE = 0.01;
-export const MAX_SCALE = 10000;
+
+/**
+ * The validity gate on the scale ratio, bronze bytes ÷ (scale × 10 GiB) (docs/results.md): below
+ * SCALE_RATIO_MIN the run FAILED (too little data for its scale), above SCALE_RATIO_WARN_ABOVE it
+ * has a WARNING. The verdict, the scorecard's description and the report read these.
+ */
+export const SCALE_RATIO_MIN = 0.95;
+export const SCALE_RATIO_WARN_ABOVE = 1.1;
 
 export const targetBytes = (scale: number): number => Math.round(scale * 10 * GiB);
 export const totalRows = (scale: number): number => Math.floor(targetBytes(scale) / BYTES_PER_ROW);

@@ -1,7 +1,7 @@
 // The batch scorecard (docs/results.md §2.8): volume counted once (the bronze the pipeline read), time to
 // value from bronze-verify's start to gold-finalize's end, core-hours from requested resources.
 import type { BenchmarkBlock, Scorecard, StageEntry } from './metrics.js';
-import { GiB } from './scale.js';
+import { GiB, SCALE_RATIO_MIN } from './scale.js';
 
 export function scorecard(stages: readonly StageEntry[], benchmark: BenchmarkBlock | null, bronzeBytes: number | null, scale: number): Scorecard {
   const byName = (n: string) => stages.find((s) => s.name === n && s.status === 'succeeded');
@@ -35,7 +35,7 @@ export const SCORE_DESCRIPTIONS: Record<string, string> = {
   total_core_hours: 'Σ over batch stages of executors × cores × elapsed ÷ 3600 (embedded: DuckDB threads).',
   total_core_hours_with_drivers: 'total_core_hours plus driver cores (equal in the embedded mode).',
   compute_efficiency_gb_per_core_hour: 'total_data_processed_gb ÷ total_core_hours.',
-  scale_ratio: 'Bronze bytes ÷ (scale × 10 GiB); the validity gate is ≥ 0.95.',
+  scale_ratio: `Bronze bytes ÷ (scale × 10 GiB); the validity gate is ≥ ${SCALE_RATIO_MIN}.`,
   composite_qph: '√(power QpH × throughput QpH) when both ran, else null.',
   headline_qph: 'The QpH shown on cards: the score of the benchmark mode that ran.',
   headline_qph_kind: 'Which QpH headline_qph is: power, throughput or composite.',

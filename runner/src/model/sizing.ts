@@ -56,13 +56,16 @@ export type JobSizing = {
   /** Heap plus overhead: what one executor pod requests. */
   executorMemoryGb: number;
   driverCores: number;
+  /** CPU the pods request (spark.kubernetes.{executor,driver}.request.cores): the cores unless overridden. */
+  executorCoreRequest: number;
+  driverCoreRequest: number;
   driverMemoryGb: number;
   /** Off-heap memory of the driver pod, set explicitly in the manifest (Spark's default: 10%, ≥ 384 MiB). */
   driverOverheadGb: number;
   scratchGiPerExecutor: number;
   /** All executors' scratch together. */
   scratchGi: number;
-  /** Executors plus driver, as the pods request them (heap + overhead). */
+  /** Executors plus driver, as the pods request them (core requests; heap + overhead). */
   cores: number;
   memoryGb: number;
   maxResultSizeGb: number;
@@ -84,6 +87,10 @@ export type StageOverride = {
   driverMemoryGb?: number;
   /** Scratch PVC per executor. */
   scratchGi?: number;
+  /** CPU an executor pod requests when it should be less than its task slots (executorCores). */
+  executorCoreRequest?: number;
+  /** CPU the driver pod requests when it should be less than driverCores. */
+  driverCoreRequest?: number;
 };
 
 export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '3' | '4'; override?: StageOverride } = {}): JobSizing {
@@ -94,6 +101,8 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
   const driverMemoryGb = o.driverMemoryGb ?? (spark4 ? pr.driverMemoryGb : pr.driverMemoryGbSpark3);
   const executorCores = o.executorCores ?? pr.executorCores;
   const driverCores = o.driverCores ?? pr.driverCores;
+  const executorCoreRequest = o.executorCoreRequest ?? executorCores;
+  const driverCoreRequest = o.driverCoreRequest ?? driverCores;
   const executorHeapGb = o.executorHeapGb ?? pr.executorHeapGb;
   const executorOverheadGb = o.executorOverheadGb ?? pr.executorOverheadGb;
   const scratchGiPerExecutor = o.scratchGi ?? pr.scratchGi;
@@ -108,11 +117,14 @@ export function jobSizing(job: SparkJob, scale: number, opts: { sparkVersion?: '
     executorOverheadGb,
     executorMemoryGb,
     driverCores,
+    executorCoreRequest,
+    driverCoreRequest,
     driverMemoryGb,
     driverOverheadGb,
     scratchGiPerExecutor,
     scratchGi: n * scratchGiPerExecutor,
-    cores: n * executorCores + driverCores,
+    // What the scheduler counts: the pods' requests, not Spark's task slots.
+    cores: n * executorCoreRequest + driverCoreRequest,
     // docs/pipeline.md §9.1's table counts the driver's heap only; its pod also requests the overhead,
     // and the preflight must compare what the pods really request with what the nodes offer.
     memoryGb: n * executorMemoryGb + driverMemoryGb + driverOverheadGb,
@@ -199,7 +211,7 @@ export function requirement(scale: number, alwaysOn: AlwaysOn, opts: Requirement
       memoryGb: (Math.max(peak.memoryGb, datagen.memoryGb) + alwaysOn.memoryGb) * HEADROOM,
     },
     largestPod: {
-      cpu: Math.max(...jobs.map((j) => Math.max(j.executorCores, j.driverCores)), pod.cpu),
+      cpu: Math.max(...jobs.map((j) => Math.max(j.executorCoreRequest, j.driverCoreRequest)), pod.cpu),
       memoryGb: Math.max(largestExecutor, largestDriver, pod.memoryGb),
     },
   };

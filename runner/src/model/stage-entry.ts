@@ -1,8 +1,8 @@
 // Turns what a stage reported (or, when it died, what the runner observed) into a stages[] entry
 // with the requested resources the scorecard needs.
 import type { StageEntry, StageName } from './metrics.js';
-import type { StageReport } from '../pipeline/stage-report.js';
-import type { StageResources } from '../platforms/platform.js';
+import type { StageReport } from './stage-report.js';
+import type { StageResources } from './stage-resources.js';
 
 const GB = 2 ** 30;
 

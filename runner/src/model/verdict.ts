@@ -1,6 +1,7 @@
 // The run verdict (docs/results.md §3.5): FAILED reasons first, then WARNING reasons; PASSED otherwise.
 import type { BenchmarkBlock, StageEntry, Verdict, VerdictReason } from './metrics.js';
 import { snapshotFindings } from './benchmark-snapshots.js';
+import { SCALE_RATIO_MIN, SCALE_RATIO_WARN_ABOVE } from './scale.js';
 import { EXECUTOR_CEILING } from './sizing.js';
 
 export type VerdictInput = {
@@ -62,8 +63,8 @@ export function verdict(input: VerdictInput): Verdict {
       warn('ROUNDING_DIFFERENCE', `${q.id} ${q.name}: executions differ only by rounding: ${detail}`, 'benchmark');
     }
   }
-  if (input.scaleRatio !== null && input.scaleRatio < 0.95) fail('SCALE_RATIO_LOW', `scale ratio ${input.scaleRatio.toFixed(3)} is below 0.95`, 'datagen');
-  if (input.scaleRatio !== null && input.scaleRatio > 1.1) warn('SCALE_RATIO_HIGH', `scale ratio ${input.scaleRatio.toFixed(3)} is above 1.10`, 'datagen');
+  if (input.scaleRatio !== null && input.scaleRatio < SCALE_RATIO_MIN) fail('SCALE_RATIO_LOW', `scale ratio ${input.scaleRatio.toFixed(3)} is below ${SCALE_RATIO_MIN.toFixed(2)}`, 'datagen');
+  if (input.scaleRatio !== null && input.scaleRatio > SCALE_RATIO_WARN_ABOVE) warn('SCALE_RATIO_HIGH', `scale ratio ${input.scaleRatio.toFixed(3)} is above ${SCALE_RATIO_WARN_ABOVE.toFixed(2)}`, 'datagen');
 
   if (input.benchmark) {
     const found = snapshotFindings(input.benchmark.snapshots);
@@ -83,5 +84,3 @@ export function verdict(input: VerdictInput): Verdict {
   // FAILED reasons first, each group in the order evaluated (Array.prototype.sort is stable).
   return { status, reasons: reasons.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'FAILED' ? -1 : 1)) };
 }
-
-export const exitCodeFor = (v: Verdict): number => (v.status === 'FAILED' ? 1 : 0);

@@ -10,11 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Metrics } from '../model/metrics.js';
-import type { IndexEntry } from './history.js';
+import type { IndexEntry } from '../model/index-entry.js';
 import { jsonForScript, scriptText } from './safe-json.js';
 import { buildView } from './view-model.js';
 
-export type { IndexEntry } from './history.js';
+export type { IndexEntry } from '../model/index-entry.js';
 
 const here = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
 const read = (path: string) => readFileSync(path, 'utf8');

@@ -2,7 +2,7 @@
 // all arithmetic and formatting happens here where it is typed and tested.
 import type { Metrics } from '../model/metrics.js';
 import type { ChartSpec } from './charts.js';
-import type { IndexEntry } from './history.js';
+import type { IndexEntry } from '../model/index-entry.js';
 import { configView } from './sections/config.js';
 import { historyView } from './sections/history.js';
 import { cardsView, contextView, headerView } from './sections/overview.js';

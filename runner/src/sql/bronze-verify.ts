@@ -1,6 +1,6 @@
 // bronze-verify's observations (docs/pipeline.md §3) as reference-dialect statements over `{bronze}`.
 // One pass reads every column of every row, the payload included, so the stage's input equals the
-// bronze size; judging the observations against thresholds is platform-neutral (pipeline/bronze-checks).
+// bronze size; judging the observations against thresholds is platform-neutral (model/bronze-checks.ts).
 import { BRONZE_COLUMNS } from '../datagen/columns.js';
 import * as D from '../datagen/domains.js';
 

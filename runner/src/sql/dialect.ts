@@ -3,7 +3,7 @@
 // rewrite works on function-call syntax with balanced parentheses and string literals, not on
 // arbitrary text, so a column or literal that merely contains a function's name is left alone.
 
-export type Dialect = 'trino' | 'duckdb' | 'spark';
+import type { Dialect } from '../engines/engine.js';
 
 export type TableNames = { silver: string; gold: string; bronze?: string };
 

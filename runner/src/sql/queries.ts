@@ -2,8 +2,6 @@
 // (Trino SQL) with `{silver}` and `{gold}` placeholders. Engines receive them through `adapt()`.
 import type { QueryClass } from '../model/metrics.js';
 
-export const QUERY_SET_VERSION = '1.0';
-
 export type QueryDef = {
   id: 'Q1' | 'Q2' | 'Q3' | 'Q4' | 'Q5' | 'Q6' | 'Q7' | 'Q9';
   name: string;
@@ -182,6 +180,3 @@ ORDER BY interaction_date DESC
 LIMIT 30`,
   },
 ];
-
-/** Power-run order: Q1, Q2, Q4, Q3, Q7, Q5, Q6, Q9 (the order of the list above). */
-export const POWER_ORDER = QUERIES.map((q) => q.id);

@@ -3,7 +3,7 @@
 // concurrent writers never overwrite each other) and index/index.json (a roll-up rebuilt from them).
 import { z } from 'zod';
 import type { ObjectStore } from './object-store.js';
-import { indexEntrySchema, indexEntryFromMetrics, type IndexEntry } from '../report/history.js';
+import { indexEntrySchema, indexEntryFromMetrics, type IndexEntry } from '../model/index-entry.js';
 import { metricsSchema, METRICS_SCHEMA_VERSION, type Metrics } from '../model/metrics.js';
 import { RUN_ID_PATTERN } from '../model/run-id.js';
 import { BadInputError, errorMessage } from '../util/errors.js';

@@ -1,10 +1,11 @@
-// ObjectStore on an S3 bucket (AWS or any S3-compatible server). Credentials come only from the
-// environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the SDK's default chain), never from
-// the config file. Large bodies go through lib-storage's multipart Upload.
-import { S3Client, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
+// ObjectStore on an S3 bucket (AWS or any S3-compatible server). The client, and with it the
+// credentials (environment only), comes from s3-client.ts. Large bodies go through lib-storage's
+// multipart Upload.
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ObjectStore } from './object-store.js';
 import { assertObjectKey, objectKeyProblem } from './object-key.js';
+import { createS3Client, isMissingObject } from './s3-client.js';
 import type { ResultsBucket } from '../config/schema.js';
 import { BadInputError } from '../util/errors.js';
 
@@ -15,15 +16,7 @@ export class S3Store implements ObjectStore {
   private readonly prefix: string;
 
   constructor(private readonly bucket: ResultsBucket) {
-    this.client = new S3Client({
-      endpoint: bucket.endpoint,
-      region: bucket.region,
-      forcePathStyle: bucket.pathStyle,
-      maxAttempts: 3,
-      // Non-AWS servers mishandle the SDK's default streaming checksums (corrupted uploads).
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.client = createS3Client(bucket);
     this.prefix = bucket.prefix.replace(/^\/+|\/+$/g, '');
     // The prefix is the root every key hangs from: it must not climb out of itself either.
     const problem = this.prefix === '' ? null : objectKeyProblem(this.prefix);
@@ -72,7 +65,7 @@ export class S3Store implements ObjectStore {
     try {
       return (await this.client.send(new HeadObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key) }))).ETag;
     } catch (e) {
-      if (e instanceof NotFound || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404)) return undefined;
+      if (isMissingObject(e)) return undefined;
       throw e;
     }
   }
@@ -108,7 +101,7 @@ export class S3Store implements ObjectStore {
       const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket.bucket, Key: this.key(key) }));
       return await res.Body?.transformToString('utf8');
     } catch (e) {
-      if (e instanceof NoSuchKey || (e instanceof S3ServiceException && e.$metadata.httpStatusCode === 404)) return undefined;
+      if (isMissingObject(e)) return undefined;
       throw e;
     }
   }

@@ -1,13 +1,13 @@
-// bronze-verify on DuckDB: list the files, check the schema, run the one-pass observations and
-// judge them with the shared gates. Writes no table.
+// bronze-verify on DuckDB: list the files, read the schema, run the one-pass observations and
+// judge them with the shared judgement (model/bronze-checks.ts). Writes no table.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BRONZE_COLUMNS } from '../../datagen/columns.js';
 import { fileName } from '../../datagen/dataset.js';
 import { adapt } from '../../sql/dialect.js';
 import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
-import { evaluateBronze, failedChecks, observedCount } from '../../pipeline/bronze-checks.js';
-import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
+import { fileSetMismatches, judgeBronze, observedCount, schemaMismatches } from '../../model/bronze-checks.js';
+import { stageReport, type StageReport } from '../../model/stage-report.js';
 import { openDuckDb, closeDuckDb, queryCells, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
 import type { RunContext } from '../platform.js';
 import type { Warehouse } from './warehouse.js';
@@ -16,16 +16,17 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
   const start = new Date();
   const m = ctx.manifest;
   const expected = new Map(m.files.map((f) => [f.key, f.bytes]));
-  const fileSetMismatches: string[] = [];
+  const fileSet = { unexpected: [] as { key: string }[], sizeMismatch: [] as { key: string; bytes: number; expected: number }[], missing: [] as string[] };
   const present = (await readdir(wh.bronze)).filter((n) => n !== '_manifest');
   let inputBytes = 0;
   for (const name of present) {
     const size = (await stat(path.join(wh.bronze, name))).size;
     inputBytes += size;
-    if (!expected.has(name)) fileSetMismatches.push(`unexpected object ${name}`);
-    else if (expected.get(name) !== size) fileSetMismatches.push(`${name}: ${size} bytes, manifest says ${expected.get(name)}`);
+    const want = expected.get(name);
+    if (want === undefined) fileSet.unexpected.push({ key: name });
+    else if (want !== size) fileSet.sizeMismatch.push({ key: name, bytes: size, expected: want });
   }
-  for (const f of m.files) if (!present.includes(f.key)) fileSetMismatches.push(`missing ${f.key}`);
+  for (const f of m.files) if (!present.includes(f.key)) fileSet.missing.push(f.key);
 
   const files = m.files.map((f) => path.join(wh.bronze, fileName(f.index))).filter((p) => present.includes(path.basename(p)));
   const session = await openDuckDb({ threads });
@@ -33,13 +34,6 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
     const source = `read_parquet([${files.map(sqlString).join(', ')}])`;
     const described = await queryCells(session.connection, `DESCRIBE SELECT * FROM ${source}`);
     const actual = described.rows.map((r) => ({ name: String(r[0]), type: String(r[1]) }));
-    const schemaMismatches: string[] = [];
-    BRONZE_COLUMNS.forEach((c, i) => {
-      const a = actual[i];
-      if (!a) schemaMismatches.push(`missing column ${c.name}`);
-      else if (a.name !== c.name || a.type !== c.type) schemaMismatches.push(`column ${i + 1}: ${a.name} ${a.type}, expected ${c.name} ${c.type}`);
-    });
-    for (const extra of actual.slice(BRONZE_COLUMNS.length)) schemaMismatches.push(`extra column ${extra.name}`);
 
     const tables = { bronze: source, silver: '', gold: '' };
     const obs = await queryNumbers(session.connection, adapt(bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers }), 'duckdb', tables));
@@ -50,10 +44,11 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
 
     // A key missing from the result or a NULL aggregate stays null: evaluateBronze fails it as "not observed".
     const n = (k: string) => observedCount(obs[k]);
-    const validation = evaluateBronze(
+    const judged = judgeBronze(
       {
-        fileSetMismatches,
-        schemaMismatches,
+        fileSetMismatches: fileSetMismatches(fileSet),
+        // DuckDB names the bronze types as the column list declares them.
+        schemaMismatches: schemaMismatches(actual, BRONZE_COLUMNS),
         rows: n('rows'),
         expectedRows: m.totals.total_rows,
         notNullViolations: n('not_null_violations'),
@@ -70,19 +65,16 @@ export async function bronzeVerify(ctx: RunContext, wh: Warehouse, threads: numb
       },
       ctx.config.quality.thresholds,
     );
-    const failed = failedChecks(validation);
     const counts = (rows: typeof byType.rows) => Object.fromEntries(rows.map((r) => [String(r[0]), Number(r[1])]));
     return stageReport('bronze-verify', ctx.runId, 'duckdb', start, {
-      status: failed.length ? 'failed' : 'succeeded',
       input_bytes: inputBytes,
       input_rows: n('rows'),
       output_bytes: 0,
       output_rows: 0,
       files_read: files.length,
       files_written: 0,
-      validation,
       extras: { columns: actual.length, rows_by_interaction_type: counts(byType.rows), rows_by_channel: counts(byChannel.rows) },
-      error: failed.length ? { message: `bronze-verify gates failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, reason: 'QUALITY_GATE' } : null,
+      ...judged,
     });
   } finally {
     closeDuckDb(session);

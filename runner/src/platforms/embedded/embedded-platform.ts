@@ -3,25 +3,29 @@
 import os from 'node:os';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EMBEDDED_FILE_SIZE_MB } from '../../config/defaults.js';
 import type { LakebenchConfig } from '../../config/schema.js';
+import type { Manifest } from '../../datagen/manifest.js';
 import { canonicalJson, datasetParams } from '../../datagen/dataset.js';
 import { generateDataset, readManifest } from '../../datagen/generate-dataset.js';
 import { duckdbVersion } from '../../engines/duckdb-session.js';
 import { DuckDbEngine } from '../../engines/duckdb-engine.js';
 import { BadInputError } from '../../util/errors.js';
-import type { Platform, RunContext, StageResources } from '../platform.js';
-import type { BatchStage, StageReport } from '../../pipeline/stage-report.js';
+import type { Platform, Releasable, RunContext, RunHooks, StageResources } from '../platform.js';
+import { OutputLock } from '../../storage/output-lock.js';
+import { prepareOutputFolder } from '../../storage/output-folder.js';
+import type { BatchStage, StageReport } from '../../model/stage-report.js';
 import { parquetFiles, warehouse } from './warehouse.js';
-import { bronzeVerify } from './bronze-verify.js';
-import { silverBuild } from './silver-build.js';
-import { goldFinalize } from './gold-finalize.js';
+import { stageDefinition } from '../stage-registry.js';
 import { checkParquetFooters } from './footers.js';
 import { checkBronzeContent } from './bronze-content.js';
 
-export const EMBEDDED_FILE_SIZE_MB = 16;
-
 export class EmbeddedPlatform implements Platform {
   readonly kind = 'embedded' as const;
+  readonly pipelineEngine = 'duckdb' as const;
+  /** Stages run in-process: the orchestrator's timer is the only one. */
+  readonly stageTimeoutGraceSeconds = 0;
+  readonly maintenanceSkipReason = 'the embedded mode keeps plain Parquet tables: nothing to compact';
   private readonly threads = os.availableParallelism();
 
   constructor(private readonly output: string) {}
@@ -44,7 +48,7 @@ export class EmbeddedPlatform implements Platform {
 
   async generate(config: LakebenchConfig, onProgress: Parameters<Platform['generate']>[1]) {
     const params = this.params(config);
-    return generateDataset({ params, bronzeDir: this.warehouse.bronze, workers: config.datagen.workers ?? this.threads, duckdbVersion: duckdbVersion(), onProgress });
+    return generateDataset({ params, bronzeDir: this.warehouse.bronze, workers: config.datagen.workers ?? this.threads, onProgress });
   }
 
   /** The bronze manifest in place, only if it describes exactly the dataset `config` asks for. */
@@ -57,29 +61,42 @@ export class EmbeddedPlatform implements Platform {
     }
   }
 
+  bronzeLocation(): string {
+    return this.warehouse.bronze;
+  }
+
   /** Reads every bronze file's footer, then hashes its bytes against the manifest, so a corrupted file is named before a run starts. */
-  async preflightBronze(ctx: Pick<RunContext, 'manifest'>): Promise<void> {
-    await checkParquetFooters(ctx.manifest.files.map((f) => path.join(this.warehouse.bronze, f.key)));
-    await checkBronzeContent(this.warehouse.bronze, ctx.manifest.files);
+  async preflight(manifest: Manifest): Promise<void> {
+    await checkParquetFooters(manifest.files.map((f) => path.join(this.warehouse.bronze, f.key)));
+    await checkBronzeContent(this.warehouse.bronze, manifest.files);
   }
 
   /** The benchmark needs both tables; their absence is the user's to fix, not a failed run. */
-  async checkTablesExist(): Promise<void> {
+  async checkTables(): Promise<void> {
     for (const dir of [this.warehouse.silver, this.warehouse.gold]) {
       if ((await parquetFiles(dir)).length === 0) throw new BadInputError('no table here: run `lakebench run` first', dir);
     }
   }
 
+  /**
+   * Two embedded runs in one folder would replace each other's tables mid-stage: a command that writes
+   * the folder holds its lock until it ends (released on exit and on SIGINT/SIGTERM too).
+   */
+  async lockOutput(command: string, waitSeconds: number | undefined, log: (line: string) => void): Promise<Releasable> {
+    return OutputLock.acquire(await prepareOutputFolder(this.output), { command, waitSeconds: waitSeconds ?? 0, log });
+  }
+
+  /** Nothing to take or check beyond the output lock: one machine, one run. */
+  async prepare(): Promise<RunHooks | undefined> {
+    return undefined;
+  }
+
   runStage(stage: BatchStage, ctx: RunContext): Promise<StageReport> {
-    const wh = this.warehouse;
-    switch (stage) {
-      case 'bronze-verify':
-        return bronzeVerify(ctx, wh, this.threads);
-      case 'silver-build':
-        return silverBuild(ctx, wh, this.threads);
-      case 'gold-finalize':
-        return goldFinalize(ctx, wh, this.threads);
-    }
+    return stageDefinition(stage).duckdb(ctx, this.warehouse, this.threads);
+  }
+
+  queryEngineType(): 'duckdb' {
+    return 'duckdb';
   }
 
   openQueryEngine(): Promise<DuckDbEngine> {

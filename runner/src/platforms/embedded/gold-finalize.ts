@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { adapt } from '../../sql/dialect.js';
 import { goldSelect, GOLD_SELF_CHECKS } from '../../sql/gold.js';
-import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
+import { stageReport, type StageReport } from '../../model/stage-report.js';
 import { openDuckDb, closeDuckDb, queryNumbers, sqlString } from '../../engines/duckdb-session.js';
 import { createWarehouseViews, DUCKDB_TABLES } from '../../engines/duckdb-engine.js';
 import { parquetFiles, totalBytes, type Warehouse } from './warehouse.js';

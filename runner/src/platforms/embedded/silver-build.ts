@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileName } from '../../datagen/dataset.js';
 import { adapt } from '../../sql/dialect.js';
 import { silverSelect } from '../../sql/silver.js';
-import { stageReport, type StageReport } from '../../pipeline/stage-report.js';
+import { stageReport, type StageReport } from '../../model/stage-report.js';
 import { openDuckDb, closeDuckDb, queryNumbers, sqlString, globLiteral } from '../../engines/duckdb-session.js';
 import { parquetFiles, totalBytes, type Warehouse } from './warehouse.js';
 import { replaceDir } from './replace-dir.js';

@@ -2,6 +2,7 @@
 // any other tool can read.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { LAYER_TABLES } from '../../model/tables.js';
 import { BadInputError } from '../../util/errors.js';
 
 export type Warehouse = { root: string; bronze: string; silver: string; gold: string };
@@ -11,8 +12,8 @@ export function warehouse(output: string): Warehouse {
   return {
     root,
     bronze: path.join(root, 'bronze'),
-    silver: path.join(root, 'silver', 'customer_interactions_enriched'),
-    gold: path.join(root, 'gold', 'customer_executive_dashboard'),
+    silver: path.join(root, LAYER_TABLES.silver.schema, LAYER_TABLES.silver.name),
+    gold: path.join(root, LAYER_TABLES.gold.schema, LAYER_TABLES.gold.name),
   };
 }
 

@@ -16,13 +16,14 @@ import { DATAGEN_JOB_NAME, datagenTaskConfigMapName } from './manifests/labels.j
 import { TASK_FILE, type JobManifest } from './manifests/datagen-job.js';
 import { deleteConfigMap } from './stage-runner.js';
 
-export type DatagenRunOptions = { timeoutSeconds: number; log: (line: string) => void; onProgress: (p: DatagenProgress) => void; signal?: AbortSignal };
+/** `runId`: the run this datagen belongs to (its Job's labels carry it); a standalone `generate` gets a fresh one. */
+export type DatagenRunOptions = { runId?: string; timeoutSeconds: number; log: (line: string) => void; onProgress: (p: DatagenProgress) => void; signal?: AbortSignal };
 
 const condition = (job: Job, type: string) => job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
 
 export async function runDatagenJob(client: KubeClient, config: LakebenchConfig, opts: DatagenRunOptions): Promise<Manifest> {
   const ns = client.namespace;
-  const runId = newRunId();
+  const runId = opts.runId ?? newRunId();
   const plan = runPlan(config, { runId });
   const cm = plan.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === datagenTaskConfigMapName(runId)) as V1ConfigMap | undefined;
   const job = plan.objects.find((o) => o.kind === 'Job') as JobManifest | undefined;

@@ -1,6 +1,9 @@
 // The kubernetes platform: datagen as an Indexed Job, each batch stage as a SparkApplication
 // watched to its end, the benchmark through the in-cluster query engine. It keeps the names of the
-// applications it has running so an interruption can stop exactly those (run-guard.ts).
+// applications it has running so an interruption can stop exactly those (run-guard.ts). With the
+// `guard` option (the CLI always sets it) it also owns the run's lifecycle: capacity check, the
+// namespace's run Lease, stale run records marked incomplete, heartbeats and SIGTERM clean-up.
+import os from 'node:os';
 import type { LakebenchConfig } from '../../config/schema.js';
 import type { Manifest } from '../../datagen/manifest.js';
 import { manifestSchema } from '../../datagen/manifest.js';
@@ -8,10 +11,13 @@ import { canonicalJson } from '../../datagen/dataset.js';
 import { clusterDatasetParams, MANIFEST_KEY } from '../../datagen/datagen-task.js';
 import { BronzeBucket } from '../../datagen/bronze-bucket.js';
 import type { QueryEngine } from '../../engines/engine.js';
-import { openClusterQueryEngine } from '../../engines/cluster-engine.js';
-import type { BatchStage, StageReport } from '../../pipeline/stage-report.js';
+import { clusterEngineType, openClusterQueryEngine } from '../../engines/cluster-engine.js';
+import type { ObjectStore } from '../../storage/object-store.js';
+import type { BatchStage, StageReport } from '../../model/stage-report.js';
 import { BadInputError } from '../../util/errors.js';
-import type { Platform, RunContext, StageResources } from '../platform.js';
+import type { Platform, RunContext, RunHooks, StageResources } from '../platform.js';
+import { LEASE_NAME, RunLease } from './lease.js';
+import { RunGuard, markStaleRuns } from './run-guard.js';
 import type { KubeClient } from './client.js';
 import { clusterSettings, type ClusterSettings } from './manifests/cluster-settings.js';
 import { stageSizing } from './manifests/spark-application.js';
@@ -24,10 +30,20 @@ export type KubernetesPlatformOptions = {
   /** Per-job timeout in seconds (docs/pipeline.md §9.3: default max(3600, scale × 60), --timeout). */
   timeoutSeconds: number;
   log?: (line: string) => void;
+  /**
+   * Guard each run: capacity preflight, the Lease (waiting up to `waitForLease` seconds for it), stale
+   * records marked incomplete, heartbeats. Left off, `prepare` does nothing: only tests that drive
+   * the platform directly (and take the Lease themselves when they need it) leave it off.
+   */
+  guard?: { waitForLease?: number };
 };
 
 export class KubernetesPlatform implements Platform {
   readonly kind = 'kubernetes' as const;
+  readonly pipelineEngine = 'spark' as const;
+  /** The platform enforces the per-job timeout itself (and deletes the application); the outer timer only catches a hang. */
+  readonly stageTimeoutGraceSeconds = 300;
+  readonly maintenanceSkipReason = 'not run';
   readonly settings: ClusterSettings;
   /** SparkApplications this process submitted and has not seen end. */
   readonly running = new Set<string>();
@@ -48,8 +64,42 @@ export class KubernetesPlatform implements Platform {
     return this.opts.log ?? (() => {});
   }
 
-  async generate(config: LakebenchConfig, onProgress: Parameters<Platform['generate']>[1]): Promise<Manifest> {
-    return runDatagenJob(this.client, config, { timeoutSeconds: this.opts.timeoutSeconds, log: this.log, onProgress, signal: this.abort.signal });
+  async generate(config: LakebenchConfig, onProgress: Parameters<Platform['generate']>[1], runId?: string): Promise<Manifest> {
+    return runDatagenJob(this.client, config, { runId, timeoutSeconds: this.opts.timeoutSeconds, log: this.log, onProgress, signal: this.abort.signal });
+  }
+
+  bronzeLocation(): string {
+    return `s3://${this.settings.buckets.bronze}/customer/interactions/`;
+  }
+
+  /** The Spark jobs read bronze themselves and check it against the manifest (MANIFEST_MISMATCH). */
+  async preflight(): Promise<void> {}
+
+  /** The query engine reports missing tables as failed queries; nothing cheaper to check here. */
+  async checkTables(): Promise<void> {}
+
+  /** A cluster run is guarded by the namespace's Lease (prepare), not by a folder lock. */
+  async lockOutput(): Promise<undefined> {
+    return undefined;
+  }
+
+  async prepare(stores: ObjectStore[], log: (line: string) => void): Promise<RunHooks | undefined> {
+    if (!this.opts.guard) return undefined;
+    log(await this.capacityPreflight());
+    const holder = process.env.HOSTNAME ?? `${os.hostname()}-${process.pid}`;
+    const lease = new RunLease(this.client, { holder, waitSeconds: this.opts.guard.waitForLease });
+    await lease.acquire();
+    const leaseName = `${this.client.namespace}/${LEASE_NAME}`;
+    for (const store of stores) {
+      for (const id of await markStaleRuns(store, { by: holder, lease: leaseName, warn: (m) => log(`warning: ${m}`) })) log(`marked stale run ${id} incomplete in ${store.location}`);
+    }
+    const guard = new RunGuard({ stores, stopWork: () => this.stopRunning(), release: () => lease.release(), log });
+    return {
+      lease: leaseName,
+      started: (record) => guard.started(record),
+      interrupt: (reason) => guard.interrupt(reason),
+      finished: () => guard.finished(),
+    };
   }
 
   /** The manifest in the bronze bucket, only if it describes exactly the dataset `config` asks for. */
@@ -74,6 +124,10 @@ export class KubernetesPlatform implements Platform {
       onSubmitted: (app) => this.running.add(app),
       onEnded: (app) => this.running.delete(app),
     });
+  }
+
+  queryEngineType(config: LakebenchConfig): ReturnType<typeof clusterEngineType> {
+    return clusterEngineType(config);
   }
 
   openQueryEngine(config: LakebenchConfig): Promise<QueryEngine> {

@@ -23,8 +23,10 @@ export function redact(text: string, env: NodeJS.ProcessEnv = process.env): stri
   for (const [name, value] of Object.entries(env)) {
     if (value && value.length >= 6 && new RegExp(SECRET_KEY, 'i').test(name)) out = out.split(value).join(MASK);
   }
-  out = out.replace(PATTERNS[0]!, (_m, k: string) => `${k}${MASK}`);
+  // Authorization headers first: the secret-named-setting pattern also matches `Authorization:` and
+  // would mask only the scheme word (`Bearer`), leaving the token itself in the text.
   out = out.replace(PATTERNS[1]!, (_m, k: string) => `${k}${MASK}`);
+  out = out.replace(PATTERNS[0]!, (_m, k: string) => `${k}${MASK}`);
   out = out.replace(PATTERNS[2]!, (_m, a: string, _p: string, b: string) => `${a}${MASK}${b}`);
   return out.replace(AWS_KEY_ID, `$1${MASK}`);
 }

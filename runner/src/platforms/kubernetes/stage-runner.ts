@@ -6,10 +6,11 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
 import { deleteSparkApplication, monitorSparkApplication, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION, type SparkOutcome } from './spark-monitor.js';
-import { readJobReport } from '../spark/read-report.js';
-import { sparkJobConfigSchema } from '../spark/job-config.js';
-import { judgeSparkBronze } from '../spark/bronze-judge.js';
-import { stageReport, type BatchStage, type StageReport } from '../../pipeline/stage-report.js';
+import { readJobReport } from '../../spark-jobs/read-report.js';
+import { sparkJobConfigSchema } from '../../spark-jobs/job-config.js';
+import { judgeSparkBronze } from '../../spark-jobs/bronze-judge.js';
+import { stageReport, type BatchStage, type ClusterObservation, type StageReport } from '../../model/stage-report.js';
+import { sparkEndReason } from '../../model/stage-reasons.js';
 import type { RunContext } from '../platform.js';
 import { runPlan, type PlannedObject } from './manifests/plan.js';
 import { RUN_ID_LABEL, jobConfigMapName, sparkApplicationName } from './manifests/labels.js';
@@ -45,7 +46,8 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
 
   const start = outcome.driverStartedAt ?? outcome.submittedAt ?? submitted.toISOString();
   const end = outcome.driverFinishedAt ?? new Date().toISOString();
-  const observed = {
+  const endReason = sparkEndReason(outcome.reason);
+  const observed: ClusterObservation = {
     application: name,
     state: outcome.state,
     driver_pod: outcome.driverPod,
@@ -53,7 +55,7 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
     driver_started_at: outcome.driverStartedAt,
     driver_finished_at: outcome.driverFinishedAt,
     driver_exit_code: outcome.driverExitCode,
-    reason: outcome.reason,
+    reason: endReason,
     log_tail: outcome.logTail,
   };
   if (read.source === 'stage-report') {
@@ -61,7 +63,7 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
     const r = stage === 'bronze-verify' ? judgeSparkBronze(read.report, ctx.manifest, ctx.config.quality.thresholds) : read.report;
     // Spark's verdict wins over a document that claims success for an application that failed.
     const failed = r.status === 'failed' || !outcome.succeeded;
-    const error = r.error ?? (failed ? { message: outcome.message ?? `${name} ended ${outcome.state}`, reason: outcome.reason } : null);
+    const error = r.error ?? (failed ? { message: outcome.message ?? `${name} ended ${outcome.state}`, reason: endReason } : null);
     return { ...r, status: failed ? 'failed' : 'succeeded', start_time: start, end_time: end, error, extras: { ...r.extras, kubernetes: observed } };
   }
   // No usable document: the failure as the runner saw it (docs/results.md §3.4, runner-observed).
@@ -70,7 +72,7 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
     status: 'failed',
     end_time: end,
     engine_elapsed_seconds: (Date.parse(end) - Date.parse(start)) / 1000,
-    error: { message, reason: outcome.reason ?? read.error.reason },
+    error: { message, reason: endReason ?? read.error.reason },
     extras: { kubernetes: observed, metrics_source: 'runner-observed' },
   });
 }

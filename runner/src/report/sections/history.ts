@@ -3,7 +3,7 @@
 import type { Metrics } from '../../model/metrics.js';
 import type { HistorySpec } from '../charts.js';
 import { fmtInt, fmtSeconds, fmtTime, shortFingerprint } from '../format.js';
-import type { IndexEntry } from '../history.js';
+import type { IndexEntry } from '../../model/index-entry.js';
 
 export function historyView(doc: Metrics, history: IndexEntry[] | undefined) {
   if (!history || history.length < 2) return null;

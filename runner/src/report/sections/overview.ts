@@ -1,5 +1,6 @@
 // Sections 1–3: header with the verdict, run context, summary cards.
 import type { Metrics } from '../../model/metrics.js';
+import { SCALE_RATIO_MIN } from '../../model/scale.js';
 import { fmtInt, fmtNumber, fmtSeconds, fmtTime, shortFingerprint } from '../format.js';
 
 export interface Card { label: string; value: string; unit: string; note: string; tone: 'neutral' | 'good' | 'bad' }
@@ -64,7 +65,7 @@ export function cardsView(doc: Metrics): Card[] {
     { label: 'Pipeline throughput', value: fmtNumber(s.pipeline_throughput_gb_per_second, 3), unit: 'GB/s', note: note('pipeline_throughput_gb_per_second'), tone: 'neutral' },
     { label: 'Compute efficiency', value: fmtNumber(s.compute_efficiency_gb_per_core_hour, 2), unit: 'GB/core-h', note: note('compute_efficiency_gb_per_core_hour'), tone: 'neutral' },
     { label: 'Queries per hour', value: fmtInt(s.headline_qph), unit: qphKind, note: note('headline_qph'), tone: doc.benchmark && doc.benchmark.queries.some((q) => !q.success) ? 'bad' : 'neutral' },
-    { label: 'Scale ratio', value: fmtNumber(ratio, 3), unit: 'gate ≥ 0.95', note: note('scale_ratio'), tone: ratio === null ? 'neutral' : ratio < 0.95 ? 'bad' : 'good' },
+    { label: 'Scale ratio', value: fmtNumber(ratio, 3), unit: `gate ≥ ${SCALE_RATIO_MIN}`, note: note('scale_ratio'), tone: ratio === null ? 'neutral' : ratio < SCALE_RATIO_MIN ? 'bad' : 'good' },
     { label: 'Total time', value: fmtNumber(s.total_elapsed_seconds), unit: 's', note: note('total_elapsed_seconds'), tone: 'neutral' },
     { label: 'Stages', value: `${succeeded} / ${succeeded + failed}`, unit: 'succeeded', note: stageNote, tone: failed > 0 ? 'bad' : 'neutral' },
     { label: 'Data processed', value: fmtNumber(s.total_data_processed_gb, 3), unit: 'GB', note: note('total_data_processed_gb'), tone: 'neutral' },

@@ -1,10 +1,8 @@
 // Section 5: is this a valid measurement at all? Each line is a gate with its observed value, so a
 // reader can see why a run is FAILED without opening the JSON.
 import type { Metrics } from '../../model/metrics.js';
+import { SCALE_RATIO_MIN, SCALE_RATIO_WARN_ABOVE } from '../../model/scale.js';
 import { fmtNumber, fmtValue } from '../format.js';
-
-export const SCALE_RATIO_GATE = 0.95;
-export const SCALE_RATIO_WARN_ABOVE = 1.1;
 
 type Tone = 'pass' | 'warn' | 'fail' | 'na';
 interface Gate { label: string; observed: string; gate: string; tone: Tone }
@@ -15,8 +13,8 @@ export function validityView(doc: Metrics) {
   gates.push({
     label: 'Scale ratio (bronze GB ÷ scale × 10)',
     observed: fmtNumber(ratio, 3),
-    gate: `≥ ${SCALE_RATIO_GATE} (warning above ${SCALE_RATIO_WARN_ABOVE})`,
-    tone: ratio === null ? 'na' : ratio < SCALE_RATIO_GATE ? 'fail' : ratio > SCALE_RATIO_WARN_ABOVE ? 'warn' : 'pass',
+    gate: `≥ ${SCALE_RATIO_MIN} (warning above ${SCALE_RATIO_WARN_ABOVE})`,
+    tone: ratio === null ? 'na' : ratio < SCALE_RATIO_MIN ? 'fail' : ratio > SCALE_RATIO_WARN_ABOVE ? 'warn' : 'pass',
   });
   const ran = doc.stages.filter((s) => s.status !== 'skipped');
   const failedStages = ran.filter((s) => s.status === 'failed').map((s) => s.name);

@@ -2,7 +2,7 @@
 // mirror the Helm chart's names (charts/lakebench/templates/_helpers.tpl), the catalog in the job
 // contract's shape, and the Secrets pods read credentials from. No credential value ever passes here.
 import type { LakebenchConfig } from '../../../config/schema.js';
-import { catalogFromConfig, type CatalogSettings } from '../../spark/job-config.js';
+import { catalogFromConfig, type CatalogSettings } from '../../../spark-jobs/job-config.js';
 import { BadInputError } from '../../../util/errors.js';
 
 type Cluster = NonNullable<LakebenchConfig['cluster']>;

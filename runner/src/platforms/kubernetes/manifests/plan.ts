@@ -10,8 +10,8 @@ import { clusterDatasetParams, datagenTask } from '../../../datagen/datagen-task
 import type { Manifest } from '../../../datagen/manifest.js';
 import { alwaysOnFor, requirement, type Requirement } from '../../../model/sizing.js';
 import { sizingOptions } from '../../../model/sizing-options.js';
-import { BATCH_STAGES, type BatchStage } from '../../../pipeline/stage-report.js';
-import { bronzeManifestUri, buildSparkJobConfig } from '../../spark/job-config.js';
+import { BATCH_STAGES, type BatchStage } from '../../../model/stage-report.js';
+import { bronzeManifestUri, buildSparkJobConfig } from '../../../spark-jobs/job-config.js';
 import { clusterSettings, type ClusterSettings } from './cluster-settings.js';
 import { datagenJobManifest, datagenTaskConfigMap, type JobManifest } from './datagen-job.js';
 import { jobConfigConfigMap } from './job-config-configmap.js';

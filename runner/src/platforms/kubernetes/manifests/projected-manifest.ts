@@ -5,6 +5,7 @@ import { fileKey, fileName, type DatasetParams } from '../../../datagen/dataset.
 import type { Manifest } from '../../../datagen/manifest.js';
 import { BYTES_PER_ROW, firstRowId, rowsInFile } from '../../../model/scale.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../../../datagen/dataset.js';
+import { PARQUET_WRITER } from '../../../datagen/parquet-file.js';
 
 export const PROJECTED = 'projected';
 
@@ -19,7 +20,7 @@ export function projectedManifest(params: DatasetParams): Manifest {
   const zero = { rows_by_interaction_type: {}, rows_by_data_quality_flag: {}, rows_by_channel: {}, rows_by_flag_and_type: {}, amount_cents_total: 0, amount_cents_by_flag: {}, rows_by_month_excluding_duplicates: {}, rows_product_id_null: 0, rows_device_type_null: 0, rows_satisfaction_set: 0 };
   return {
     manifest_version: 1,
-    generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, parquet_writer: 'duckdb', parquet_writer_version: PROJECTED, image: null, hash_basis: 'file-bytes' },
+    generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, parquet_writer: PARQUET_WRITER, parquet_writer_version: GENERATOR_VERSION, image: null, hash_basis: 'file-bytes' },
     dataset: params,
     totals: {
       file_count: params.file_count,

@@ -1,9 +1,10 @@
 // The sizing model's numbers as text: `lakebench recommend`, the header of `lakebench plan`, and the
 // table in docs/cluster-sizing.md. Formatting only; every number comes from runner/src/model/sizing.ts.
+import { DEFAULT_CLUSTER_QUERY_ENGINE } from '../../../config/defaults.js';
 import { HEADROOM, alwaysOnFor, capacityShortfalls, requirement, type Cluster, type EngineSize, type Requirement } from '../../../model/sizing.js';
 
 /** The query engine when the config names none: the schema's defaults (one Trino worker, 2 CPU / 8 GiB). */
-export const DEFAULT_ENGINE: EngineSize = { type: 'trino', workers: 1, workerCpu: 2, workerMemoryGb: 8 };
+export const DEFAULT_ENGINE: EngineSize = DEFAULT_CLUSTER_QUERY_ENGINE;
 
 const gb = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 

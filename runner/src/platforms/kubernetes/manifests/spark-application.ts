@@ -5,7 +5,7 @@
 import type { V1PodSecurityContext, V1PodTemplateSpec, V1SecurityContext } from '@kubernetes/client-node';
 import { EXECUTOR_CEILING, jobSizing, type JobSizing } from '../../../model/sizing.js';
 import { stageOverride } from '../../../model/sizing-options.js';
-import type { BatchStage } from '../../../pipeline/stage-report.js';
+import type { BatchStage } from '../../../model/stage-report.js';
 import { BadInputError } from '../../../util/errors.js';
 import type { ClusterSettings } from './cluster-settings.js';
 import { runLabels, sparkApplicationName } from './labels.js';
@@ -13,6 +13,7 @@ import { containerSecurityContext, podSecurityContext, SPARK_UID } from './pod-s
 import { sparkConf } from './spark-conf.js';
 import { sparkPackages } from './spark-packages.js';
 import { driverTemplate, executorTemplate, JOB_CONFIG_DIR, JOB_CONFIG_FILE, SCRIPTS_DIR } from './spark-pod-templates.js';
+import { stageDefinition } from '../../stage-registry.js';
 
 type PodSpecCommon = {
   cores: number;
@@ -56,7 +57,6 @@ export type SparkApplicationInput = {
   jobConfigMap: string;
 };
 
-const SCRIPT: Record<BatchStage, string> = { 'bronze-verify': 'bronze_verify.py', 'silver-build': 'silver_build.py', 'gold-finalize': 'gold_finalize.py' };
 /** docs/pipeline.md §9.3: batch jobs restart on failure twice, 30 s apart. */
 export const BATCH_RETRIES = 2;
 export const BATCH_RETRY_INTERVAL_S = 30;
@@ -65,6 +65,11 @@ export const BATCH_RETRY_INTERVAL_S = 30;
 export function sparkVersionOf(image: string, major: '3' | '4'): string {
   const tag = /:(\d+\.\d+\.\d+)/.exec(image)?.[1];
   return tag && tag.startsWith(`${major}.`) ? tag : major === '4' ? '4.0.1' : '3.5.6';
+}
+
+/** A CPU amount in cores as a Kubernetes quantity: whole cores as they are, fractions in millicores (0.25 → "250m"). */
+export function cpuQuantity(cores: number): string {
+  return Number.isInteger(cores) ? String(cores) : `${Math.max(1, Math.round(cores * 1000))}m`;
 }
 
 /** The stage's sizing with the config's per-stage overrides; an executor count above the ceiling needs an acknowledgement. */
@@ -76,7 +81,7 @@ export function stageSizing(settings: ClusterSettings, job: BatchStage, scale: n
       `cluster.spark.executors.${job}`,
     );
   }
-  return jobSizing(job, scale, { sparkVersion: settings.spark.version, override });
+  return jobSizing(stageDefinition(job).profile, scale, { sparkVersion: settings.spark.version, override });
 }
 
 export function sparkApplicationManifest(input: SparkApplicationInput): { manifest: SparkApplication; sizing: JobSizing } {
@@ -102,7 +107,7 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
       sparkVersion: sparkVersionOf(s.spark.image, s.spark.version),
       image: s.spark.image,
       imagePullPolicy: 'IfNotPresent',
-      mainApplicationFile: `local://${SCRIPTS_DIR}/${SCRIPT[job]}`,
+      mainApplicationFile: `local://${SCRIPTS_DIR}/${stageDefinition(job).spark.script}`,
       arguments: ['--config', `${JOB_CONFIG_DIR}/${JOB_CONFIG_FILE}`],
       sparkConf: sparkConf(s, sizing, scale),
       deps: { packages: deps.packages, ...(deps.excludePackages.length ? { excludePackages: deps.excludePackages } : {}) },
@@ -115,7 +120,7 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
       },
       driver: {
         cores: sizing.driverCores,
-        coreRequest: String(sizing.driverCores),
+        coreRequest: cpuQuantity(sizing.driverCoreRequest),
         memory: `${sizing.driverMemoryGb}g`,
         memoryOverhead: `${sizing.driverOverheadGb}g`,
         serviceAccount: s.spark.serviceAccount,
@@ -126,7 +131,7 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
       executor: {
         instances: sizing.executors,
         cores: sizing.executorCores,
-        coreRequest: String(sizing.executorCores),
+        coreRequest: cpuQuantity(sizing.executorCoreRequest),
         memory: `${sizing.executorHeapGb}g`,
         memoryOverhead: `${sizing.executorOverheadGb}g`,
         deleteOnTermination: true,

@@ -6,6 +6,7 @@
 import type { JobSizing } from '../../../model/sizing.js';
 import { maxPartitionBytesMb } from '../../../model/sizing.js';
 import type { ClusterSettings } from './cluster-settings.js';
+import { usesHive4Client } from './spark-packages.js';
 
 const MB = 2 ** 20;
 const ICEBERG_EXTENSIONS = 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions';
@@ -50,6 +51,9 @@ export function catalogConf(s: ClusterSettings): Record<string, string> {
     [`${p}.s3.multipart.num-threads`]: '32',
   });
   if (s.tableFormat === 'delta') conf['spark.sql.catalog.spark_catalog'] = 'org.apache.spark.sql.delta.catalog.DeltaCatalog';
+  // The driver only: executors take the jar from it, and child-first on executors splits Iceberg's
+  // table classes across two class loaders (ClassCastException on SerializableTableWithSize).
+  if (usesHive4Client(s)) conf['spark.driver.userClassPathFirst'] = 'true';
   return conf;
 }
 

@@ -52,13 +52,21 @@ function template(labels: Record<string, string>, container: V1Container, volume
   };
 }
 
+/**
+ * The driver resolves spark.jars.packages with Ivy (Spark's MavenUtils), whose "central" and
+ * "spark-packages" resolvers take their root from this variable instead of Maven Central: an
+ * air-gapped cluster names its mirror (cluster.spark.mavenRepository).
+ */
+export const MAVEN_REPOSITORY_ENV = 'DEFAULT_ARTIFACT_REPOSITORY';
+
 export function driverTemplate(t: TemplateInput): V1PodTemplateSpec {
   const s = scripts(t.scriptsConfigMap);
+  const mirror = t.settings.spark.mavenRepository;
   return template(
     t.labels,
     {
       name: DRIVER_CONTAINER,
-      env: [...s3Env(t.settings), ...catalogEnv(t.settings), ...commonEnv],
+      env: [...s3Env(t.settings), ...catalogEnv(t.settings), ...commonEnv, ...(mirror ? [{ name: MAVEN_REPOSITORY_ENV, value: mirror }] : [])],
       volumeMounts: [s.mount, { name: 'job-config', mountPath: JOB_CONFIG_DIR, readOnly: true }, ...writable.mounts],
     },
     [s.volume, { name: 'job-config', configMap: { name: t.jobConfigMap } }, ...writable.volumes],

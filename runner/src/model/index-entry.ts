@@ -1,8 +1,9 @@
 // One entry of the runs index (docs/results.md §1 "Index"): the few fields `lakebench results` and the
-// report's history view need, so neither has to open every old metrics.json.
+// report's history view need, so neither has to open every old metrics.json. It lives with the
+// metrics schema it is cut from, below the results stores that write it and the report that reads it.
 import { z } from 'zod';
-import { benchmarkSchema, metricsSchema, scorecardSchema, verdictSchema, type Metrics } from '../model/metrics.js';
-import { RUN_ID_PATTERN } from '../model/run-id.js';
+import { benchmarkSchema, metricsSchema, scorecardSchema, verdictSchema, type Metrics } from './metrics.js';
+import { RUN_ID_PATTERN } from './run-id.js';
 
 const m = metricsSchema.shape;
 

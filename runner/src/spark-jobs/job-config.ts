@@ -3,23 +3,19 @@
 // It carries the stage SQL already adapted to Spark, so the transforms exist once (runner/src/sql);
 // the Python only registers bronze, writes the tables and reports. No secrets: credentials are
 // environment variables, named here where they are not the standard AWS_* ones.
-// bronze-verify's gates are judged by the runner (bronze-judge.ts, the shared evaluateBronze): the job
+// bronze-verify's gates are judged by the runner (bronze-judge.ts, with model/bronze-checks.ts): the job
 // returns raw observations in extras.observations and leaves `validation` null.
 // Bronze is named by reference, never listed: the document points at the datagen manifest in the
 // bronze bucket and carries its file count, totals and fingerprint; the job reads that manifest and
 // refuses one that differs (MANIFEST_MISMATCH). So the document's size does not grow with scale and
 // fits a ConfigMap (1 MiB) at every scale.
-import { skewSampleStep } from '../../model/scale.js';
 import { z } from 'zod';
-import type { LakebenchConfig } from '../../config/schema.js';
-import { adapt, type TableNames } from '../../sql/dialect.js';
-import { silverSelect } from '../../sql/silver.js';
-import { goldSelect, GOLD_SELF_CHECKS } from '../../sql/gold.js';
-import { bronzeObservationsSelect, bronzeCountsBy } from '../../sql/bronze-verify.js';
-import { GiB, MiB } from '../../model/scale.js';
-import type { BatchStage } from '../../pipeline/stage-report.js';
-import { MANIFEST_KEY } from '../../datagen/datagen-task.js';
-import type { RunContext } from '../platform.js';
+import type { LakebenchConfig } from '../config/schema.js';
+import { adapt, type TableNames } from '../sql/dialect.js';
+import type { BatchStage } from '../model/stage-report.js';
+import { LAYER_TABLES, qualifiedTable, type LayerTableName } from '../model/tables.js';
+import { sparkStageJob, type StageInput } from './stage-jobs.js';
+import { MANIFEST_KEY } from '../datagen/datagen-task.js';
 
 export const CONTRACT_VERSION = 2;
 /** The temp view the jobs register bronze under; the stage SQL reads it as `{bronze}`. */
@@ -125,6 +121,8 @@ export const sparkJobConfigSchema = z.discriminatedUnion('stage', [
   }),
 ]);
 export type SparkJobConfig = z.infer<typeof sparkJobConfigSchema>;
+/** The fields every stage's document carries; the rest are the stage's own (stage-jobs.ts). */
+export type SparkSharedKey = keyof typeof common | 'stage';
 
 /** Everything about the cluster the document needs that the run context does not say. */
 export type SparkJobSettings = {
@@ -148,19 +146,19 @@ export const bronzeManifestUri = (bronzeBucket: string): string => `s3a://${bron
 export function tableTargets(s: Pick<SparkJobSettings, 'catalog' | 'buckets' | 'tableFormat'>): SparkJobConfig['tables'] {
   if (s.tableFormat === 'iceberg') {
     return {
-      silver: { ident: `${s.catalog.name}.silver.customer_interactions_enriched`, location: null },
-      gold: { ident: `${s.catalog.name}.gold.customer_executive_dashboard`, location: null },
+      silver: { ident: qualifiedTable('silver', s.catalog.name), location: null },
+      gold: { ident: qualifiedTable('gold', s.catalog.name), location: null },
     };
   }
-  const delta = (bucket: string, ns: string, table: string) => {
-    const location = `s3a://${bucket}/delta/${ns}/${table}`;
+  const delta = (bucket: string, layer: LayerTableName) => {
+    const location = `s3a://${bucket}/delta/${LAYER_TABLES[layer].schema}/${LAYER_TABLES[layer].name}`;
     return { ident: `delta.\`${location}\``, location };
   };
-  return { silver: delta(s.buckets.silver, 'silver', 'customer_interactions_enriched'), gold: delta(s.buckets.gold, 'gold', 'customer_executive_dashboard') };
+  return { silver: delta(s.buckets.silver, 'silver'), gold: delta(s.buckets.gold, 'gold') };
 }
 
 /** The document for one stage of one run. */
-export function buildSparkJobConfig(stage: BatchStage, ctx: Pick<RunContext, 'config' | 'runId' | 'referenceDate' | 'manifest'>, s: SparkJobSettings): SparkJobConfig {
+export function buildSparkJobConfig(stage: BatchStage, ctx: StageInput & { runId: string }, s: SparkJobSettings): SparkJobConfig {
   const m = ctx.manifest;
   const tables = tableTargets(s);
   const names: TableNames = { bronze: BRONZE_VIEW, silver: tables.silver.ident, gold: tables.gold.ident };
@@ -189,47 +187,9 @@ export function buildSparkJobConfig(stage: BatchStage, ctx: Pick<RunContext, 'co
     resources: s.resources,
     spark_conf: s.sparkConf ?? {},
   } as const;
-  let doc: SparkJobConfig;
-  switch (stage) {
-    case 'bronze-verify':
-      doc = {
-        ...base,
-        stage,
-        sql: {
-          observations: spark(bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers })),
-          counts_by_interaction_type: spark(bronzeCountsBy('interaction_type')),
-          counts_by_channel: spark(bronzeCountsBy('channel')),
-        },
-      };
-      break;
-    case 'silver-build':
-      doc = { ...base, stage, sql: { silver_select: spark(silverSelect(ctx.referenceDate)) }, silver: silverSettings(ctx.config.silver, m.totals.total_rows) };
-      break;
-    case 'gold-finalize':
-      doc = {
-        ...base,
-        stage,
-        sql: { gold_select: spark(goldSelect()), self_checks: Object.entries(GOLD_SELF_CHECKS).map(([n, p]) => ({ name: n, gold: spark(p.gold), silver: spark(p.silver) })) },
-        gold: { target_file_size_bytes: 128 * MiB },
-      };
-      break;
-  }
-  return sparkJobConfigSchema.parse(doc);
-}
-
-function silverSettings(c: LakebenchConfig['silver'], totalRows: number): Extract<SparkJobConfig, { stage: 'silver-build' }>['silver'] {
-  return {
-    strategy: c.strategy,
-    distribution_mode: c.distributionMode,
-    target_file_size_bytes: c.targetFileSizeMb * MiB,
-    simple_threshold_bytes: c.simpleThresholdGb * GiB,
-    chunked_threshold_bytes: c.chunkedThresholdGb * GiB,
-    chunk_size_bytes: c.chunkSizeGb * GiB,
-    skew_threshold: c.skewThreshold,
-    enable_salting: c.enableSalting,
-    size_bytes_override: c.sizeGb === undefined ? null : c.sizeGb * GiB,
-    sample_step: skewSampleStep(totalRows),
-  };
+  // The stage's own SQL and settings (stage-jobs.ts, listed in the stage registry).
+  const own = sparkStageJob(stage).document(ctx, spark);
+  return sparkJobConfigSchema.parse({ ...base, stage, ...own });
 }
 
 /** Catalog settings from the user's cluster config (Polaris speaks the Iceberg REST protocol). */

@@ -1,12 +1,12 @@
-// bronze-verify on Spark reports raw observations (spark-scripts/bronze_verify.py); the runner judges
-// them here with the same gates as the embedded stage (pipeline/bronze-checks.ts), so the two
-// platforms cannot disagree on what passes.
+// bronze-verify on Spark reports raw observations (spark-scripts/bronze_verify.py); the runner reads
+// them here and judges them with the judgement the embedded stage uses (model/bronze-checks.ts), so
+// the two platforms cannot disagree on what passes.
 import { z } from 'zod';
-import { BRONZE_COLUMNS, type BronzeType } from '../../datagen/columns.js';
-import type { Manifest } from '../../datagen/manifest.js';
-import type { LakebenchConfig } from '../../config/schema.js';
-import { evaluateBronze, failedChecks } from '../../pipeline/bronze-checks.js';
-import type { StageReport } from '../../pipeline/stage-report.js';
+import { BRONZE_COLUMNS, type BronzeType } from '../datagen/columns.js';
+import type { Manifest } from '../datagen/manifest.js';
+import type { LakebenchConfig } from '../config/schema.js';
+import { fileSetMismatches, judgeBronze, schemaMismatches } from '../model/bronze-checks.js';
+import type { StageReport } from '../model/stage-report.js';
 
 /** How Spark names the bronze types when it reads the Parquet files. */
 export const SPARK_BRONZE_TYPES: Record<BronzeType, string> = {
@@ -17,6 +17,9 @@ export const SPARK_BRONZE_TYPES: Record<BronzeType, string> = {
   VARCHAR: 'string',
   'TIMESTAMP WITH TIME ZONE': 'timestamp',
 };
+
+/** The bronze columns as Spark should read them. */
+const SPARK_BRONZE_COLUMNS = BRONZE_COLUMNS.map((c) => ({ name: c.name, type: SPARK_BRONZE_TYPES[c.type] }));
 
 const count = z.number().int().nonnegative();
 export const sparkBronzeObservationsSchema = z.object({
@@ -43,32 +46,6 @@ export const sparkBronzeObservationsSchema = z.object({
 });
 export type SparkBronzeObservations = z.infer<typeof sparkBronzeObservationsSchema>;
 
-/** File-set messages in the embedded stage's wording; lists the job cut short still count in full. */
-function fileSetMismatches(o: SparkBronzeObservations): string[] {
-  const present = [
-    ...o.unexpected.map((u) => ({ key: u.key, msg: `unexpected object ${u.key}` })),
-    ...o.size_mismatch.map((s) => ({ key: s.key, msg: `${s.key}: ${s.bytes} bytes, manifest says ${s.expected}` })),
-  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const out = present.map((p) => p.msg);
-  const unlisted = o.unexpected_count - o.unexpected.length + (o.size_mismatch_count - o.size_mismatch.length);
-  for (let i = 0; i < unlisted; i++) out.push('object not listed by the job (list cut short)');
-  out.push(...o.missing.map((k) => `missing ${k}`));
-  for (let i = o.missing.length; i < o.missing_count; i++) out.push('missing object not listed by the job (list cut short)');
-  return out;
-}
-
-function schemaMismatches(schema: SparkBronzeObservations['schema']): string[] {
-  const out: string[] = [];
-  BRONZE_COLUMNS.forEach((c, i) => {
-    const a = schema[i];
-    const want = SPARK_BRONZE_TYPES[c.type];
-    if (!a) out.push(`missing column ${c.name}`);
-    else if (a.name !== c.name || a.type !== want) out.push(`column ${i + 1}: ${a.name} ${a.type}, expected ${c.name} ${want}`);
-  });
-  for (const extra of schema.slice(BRONZE_COLUMNS.length)) out.push(`extra column ${extra.name}`);
-  return out;
-}
-
 /** The report with `validation`, `status` and `error` decided by the shared gates. */
 export function judgeSparkBronze(report: StageReport, manifest: Manifest, thresholds: LakebenchConfig['quality']['thresholds']): StageReport {
   if (report.status === 'failed') return report;
@@ -80,10 +57,16 @@ export function judgeSparkBronze(report: StageReport, manifest: Manifest, thresh
   const c = o.counts;
   const d = manifest.dataset;
   // Nullable counts go through as null (a NULL aggregate): evaluateBronze fails them as "not observed".
-  const validation = evaluateBronze(
+  const judged = judgeBronze(
     {
-      fileSetMismatches: fileSetMismatches(o),
-      schemaMismatches: schemaMismatches(o.schema),
+      fileSetMismatches: fileSetMismatches({
+        unexpected: o.unexpected,
+        sizeMismatch: o.size_mismatch,
+        missing: o.missing,
+        unlistedPresent: o.unexpected_count - o.unexpected.length + (o.size_mismatch_count - o.size_mismatch.length),
+        unlistedMissing: o.missing_count - o.missing.length,
+      }),
+      schemaMismatches: schemaMismatches(o.schema, SPARK_BRONZE_COLUMNS),
       rows: c.rows,
       expectedRows: manifest.totals.total_rows,
       notNullViolations: c.not_null_violations,
@@ -100,11 +83,5 @@ export function judgeSparkBronze(report: StageReport, manifest: Manifest, thresh
     },
     thresholds,
   );
-  const failed = failedChecks(validation);
-  return {
-    ...report,
-    status: failed.length ? 'failed' : 'succeeded',
-    validation,
-    error: failed.length ? { message: `bronze-verify gates failed: ${failed.map((f) => `${f.name} (${f.detail})`).join('; ')}`, reason: 'QUALITY_GATE' } : null,
-  };
+  return { ...report, ...judged };
 }

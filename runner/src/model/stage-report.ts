@@ -1,7 +1,9 @@
 // The document each stage writes about itself (docs/results.md §3.4). The runner never parses logs for
-// numbers: it reads this, validated, and merges it into metrics.json's stages[].
+// numbers: it reads this, validated, and merges it into metrics.json's stages[]. The PySpark jobs
+// write the same document (spark-scripts/lakebench_common.py `report`).
 import { z } from 'zod';
-import { validationCheckSchema } from '../model/metrics.js';
+import { validationCheckSchema } from './metrics.js';
+import { stageFailureReasonSchema } from './stage-reasons.js';
 
 export const BATCH_STAGES = ['bronze-verify', 'silver-build', 'gold-finalize'] as const;
 export type BatchStage = (typeof BATCH_STAGES)[number];
@@ -12,6 +14,36 @@ export const selfCheckSchema = z.object({
   expected: z.union([z.number(), z.string()]).nullable(),
   observed: z.union([z.number(), z.string()]).nullable(),
 });
+
+/** What the runner saw of a stage's SparkApplication on a cluster (stage-runner.ts); `extras.kubernetes` in the report. */
+export const clusterObservationSchema = z.object({
+  application: z.string(),
+  state: z.string(),
+  driver_pod: z.string().nullable(),
+  /** From the application's creation to its driver container's start. */
+  queue_seconds: z.number().nullable(),
+  driver_started_at: z.string().nullable(),
+  driver_finished_at: z.string().nullable(),
+  driver_exit_code: z.number().int().nullable(),
+  reason: stageFailureReasonSchema.nullable(),
+  /** The driver's log tail, secrets already redacted; null when the application succeeded. */
+  log_tail: z.string().nullable(),
+});
+export type ClusterObservation = z.infer<typeof clusterObservationSchema>;
+
+/**
+ * The report's extras: what the runner itself relies on is typed; each stage may add its own figures
+ * (timings, counts by type), kept as they are and shown in the report.
+ */
+export const stageExtrasSchema = z
+  .object({
+    /** Set by the cluster platform, never by a job. */
+    kubernetes: clusterObservationSchema.optional(),
+    /** Present when the stage left no usable document and the runner recorded what it saw instead. */
+    metrics_source: z.literal('runner-observed').optional(),
+  })
+  .catchall(z.unknown());
+export type StageExtras = z.infer<typeof stageExtrasSchema>;
 
 export const stageReportSchema = z.object({
   stage: z.enum(BATCH_STAGES),
@@ -33,8 +65,8 @@ export const stageReportSchema = z.object({
   reference_date: z.string().nullable(),
   validation: z.array(validationCheckSchema).nullable(),
   self_checks: z.array(selfCheckSchema).nullable(),
-  extras: z.record(z.string(), z.unknown()),
-  error: z.object({ message: z.string(), reason: z.string().nullable() }).nullable(),
+  extras: stageExtrasSchema,
+  error: z.object({ message: z.string(), reason: stageFailureReasonSchema.nullable() }).nullable(),
 });
 export type StageReport = z.infer<typeof stageReportSchema>;
 

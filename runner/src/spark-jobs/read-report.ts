@@ -2,16 +2,18 @@
 // records: the job's own report, or, when there is none (or it is unusable), a failure the runner
 // observed itself (docs/results.md §3.4: metrics_source runner-observed). Logs are never parsed.
 import { readFile } from 'node:fs/promises';
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
-import { stageReportSchema, type BatchStage, type StageReport } from '../../pipeline/stage-report.js';
-import { entryFromReport, observedEntry } from '../../model/stage-entry.js';
-import type { StageEntry } from '../../model/metrics.js';
-import type { StageResources } from '../platform.js';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client, isMissingObject } from '../storage/s3-client.js';
+import { stageReportSchema, type BatchStage, type StageReport } from '../model/stage-report.js';
+import { entryFromReport, observedEntry } from '../model/stage-entry.js';
+import type { StageEntry } from '../model/metrics.js';
+import type { StageFailureReason } from '../model/stage-reasons.js';
+import type { StageResources } from '../model/stage-resources.js';
 import type { SparkJobConfig } from './job-config.js';
 
 export type JobOutcome =
   | { source: 'stage-report'; report: StageReport }
-  | { source: 'runner-observed'; error: { message: string; reason: string } };
+  | { source: 'runner-observed'; error: { message: string; reason: StageFailureReason } };
 
 type Storage = SparkJobConfig['storage'];
 
@@ -27,12 +29,12 @@ export async function readMetricsText(uri: string, storage?: Storage): Promise<s
     }
   }
   if (!storage) throw new Error(`reading ${uri} needs the S3 endpoint`);
-  const client = new S3Client({ endpoint: storage.endpoint, region: storage.region, forcePathStyle: storage.path_style, maxAttempts: 3 });
+  const client = createS3Client({ endpoint: storage.endpoint, region: storage.region, pathStyle: storage.path_style });
   try {
     const res = await client.send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
     return await res.Body?.transformToString('utf8');
   } catch (e) {
-    if (e instanceof NoSuchKey) return undefined;
+    if (isMissingObject(e)) return undefined;
     throw e;
   } finally {
     client.destroy();
@@ -48,7 +50,7 @@ export async function readJobReport(
   exitCode: number | null,
 ): Promise<JobOutcome> {
   const exit = exitCode === null ? 'no exit code (killed or timed out)' : `exit code ${exitCode}`;
-  const observed = (reason: string, message: string): JobOutcome => ({ source: 'runner-observed', error: { message: `${job.stage}: ${message}; ${exit}`, reason } });
+  const observed = (reason: StageFailureReason, message: string): JobOutcome => ({ source: 'runner-observed', error: { message: `${job.stage}: ${message}; ${exit}`, reason } });
   let text: string | undefined;
   try {
     text = await readMetricsText(job.metrics_uri, job.storage);

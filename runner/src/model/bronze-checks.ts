@@ -1,8 +1,12 @@
-// bronze-verify's gates (docs/pipeline.md §3): observations in, a validation summary out. Any `fail`
-// breach fails the stage; a `warn` breach only warns. Platform-neutral: the embedded (DuckDB) and
-// cluster (Spark) stages both feed their observations through here.
+// bronze-verify's judgement (docs/pipeline.md §3), the one both platforms use: the file-set and
+// schema messages, the gates (observations in, a validation summary out) and the stage's verdict
+// with its message. Any `fail` breach fails the stage; a `warn` breach only warns. The embedded
+// stage (DuckDB) observes bronze itself; on a cluster the Spark job reports raw observations and
+// the runner judges them here, so the two platforms cannot disagree on what passes. Plain data in:
+// the callers map the manifest and their engine's type names.
 import type { LakebenchConfig, QualityCheckName } from '../config/schema.js';
-import type { ValidationCheck } from '../model/metrics.js';
+import type { ValidationCheck } from './metrics.js';
+import type { StageReport } from './stage-report.js';
 
 /**
  * A count the stage observed, or `null` when it was not observed (a column missing from the
@@ -108,3 +112,50 @@ function windowViolation(o: BronzeObservations): { violated: boolean; detail: st
 }
 
 export const failedChecks = (checks: readonly ValidationCheck[]) => checks.filter((c) => c.status === 'FAIL');
+
+/** What was found under the data prefix against the manifest; `unlisted*`: objects a job counted but cut from its lists. */
+export type BronzeFileSet = {
+  unexpected: readonly { key: string }[];
+  sizeMismatch: readonly { key: string; bytes: number; expected: number }[];
+  missing: readonly string[];
+  unlistedPresent?: number;
+  unlistedMissing?: number;
+};
+
+/** The file-set messages, present objects by key first, then the missing ones; what a list left out still counts. */
+export function fileSetMismatches(f: BronzeFileSet): string[] {
+  const present = [
+    ...f.unexpected.map((u) => ({ key: u.key, msg: `unexpected object ${u.key}` })),
+    ...f.sizeMismatch.map((s) => ({ key: s.key, msg: `${s.key}: ${s.bytes} bytes, manifest says ${s.expected}` })),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const out = present.map((p) => p.msg);
+  for (let i = 0; i < (f.unlistedPresent ?? 0); i++) out.push('object not listed by the job (list cut short)');
+  out.push(...f.missing.map((k) => `missing ${k}`));
+  for (let i = 0; i < (f.unlistedMissing ?? 0); i++) out.push('missing object not listed by the job (list cut short)');
+  return out;
+}
+
+type Column = { name: string; type: string };
+
+/** The columns read against the declared ones (types in the reading engine's names), in order; extra columns too. */
+export function schemaMismatches(actual: readonly Column[], expected: readonly Column[]): string[] {
+  const out: string[] = [];
+  expected.forEach((c, i) => {
+    const a = actual[i];
+    if (!a) out.push(`missing column ${c.name}`);
+    else if (a.name !== c.name || a.type !== c.type) out.push(`column ${i + 1}: ${a.name} ${a.type}, expected ${c.name} ${c.type}`);
+  });
+  for (const extra of actual.slice(expected.length)) out.push(`extra column ${extra.name}`);
+  return out;
+}
+
+/** The stage's `validation`, `status` and `error` from its observations: any failed gate fails it (QUALITY_GATE). */
+export function judgeBronze(o: BronzeObservations, thresholds: Thresholds): Pick<StageReport, 'status' | 'validation' | 'error'> {
+  const validation = evaluateBronze(o, thresholds);
+  const failed = failedChecks(validation);
+  return {
+    status: failed.length ? 'failed' : 'succeeded',
+    validation,
+    error: failed.length ? { message: `bronze-verify gates failed: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`, reason: 'QUALITY_GATE' } : null,
+  };
+}
