@@ -32,10 +32,10 @@ try {
     const w0 = performance.now();
     const job = await runSparkStage(stack, 'silver-build', bronze.ctx, jobSettings(stack, { metricsUri: path.join(bronze.output, `spark-silver-${r}.json`) }));
     const wall = (performance.now() - w0) / 1000;
-    if (job.outcome.source !== 'stage-report' || job.outcome.report.status !== 'succeeded') {
-      throw new Error(`Spark silver-build failed: ${job.outcome.source === 'stage-report' ? job.outcome.report.error?.message : job.outcome.error.message}\n${job.run.stderr.slice(-3000)}`);
+    if (job.outcome.status !== 'succeeded') {
+      throw new Error(`Spark silver-build failed: ${job.outcome.error?.message}\n${job.run.stderr.slice(-3000)}`);
     }
-    const s = job.outcome.report;
+    const s = job.outcome;
     spark.push(s.engine_elapsed_seconds);
     sparkWall.push(wall);
     const d = await bronze.platform.runStage('silver-build', bronze.ctx);

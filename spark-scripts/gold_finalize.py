@@ -8,16 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyspark.sql import SparkSession
-from pyspark.sql import functions as F  # noqa: N812 - the PySpark convention
 
 from lakebench_common import Fields, JobError, Timer, first_row, run_job
 from lakebench_config import JobConfig
-from lakebench_tables import ensure_namespace, write_table
+from lakebench_gold import CACHE_MAX_BYTES, GB, gold_rows, table_size, write_gold
 
-GB = 1024**3
-# Gold and its self-checks scan silver five times; below this size silver is cached once instead
-# (memory, spilling to local disk). Above it a scan is cheaper than the scratch space a cache needs.
-CACHE_MAX_BYTES = 8 * GB
 MISSING_MARKERS = ("TABLE_OR_VIEW_NOT_FOUND", "PATH_NOT_FOUND", "is not a Delta table", "DELTA_TABLE_NOT_FOUND", "DELTA_MISSING_DELTA_TABLE")
 
 
@@ -39,15 +34,6 @@ def open_silver(spark: SparkSession, cfg: JobConfig) -> tuple[int, int, int, boo
     return n, files, size, cached
 
 
-def table_size(spark: SparkSession, cfg: JobConfig, ident: str) -> tuple[int, int]:
-    """(data files, bytes) of a table's current state, from metadata."""
-    if cfg.table_format == "iceberg":
-        r = first_row(spark.sql(f"SELECT count(*) AS n, coalesce(sum(file_size_in_bytes), 0) AS b FROM {ident}.files"))
-    else:
-        r = first_row(spark.sql(f"DESCRIBE DETAIL {ident}").select(F.col("numFiles").alias("n"), F.col("sizeInBytes").alias("b")))
-    return int(r["n"]), int(r["b"])
-
-
 def scalar(spark: SparkSession, sql: str) -> int | float | None:
     v: Any = first_row(spark.sql(sql))["v"]
     return None if v is None else (int(v) if float(v).is_integer() else float(v))
@@ -57,20 +43,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
     rows_in, files_in, bytes_in, cached = open_silver(spark, cfg)
     timer.lap("read_silver")
     target = cfg.gold_table
-    ensure_namespace(spark, cfg, target)
-    # ≈ 730 rows: one task, one file, in date order.
-    gold = spark.sql(cfg.sql["gold_select"]).coalesce(1).sortWithinPartitions("interaction_date")
-    props = {
-        "write.format.default": "parquet",
-        "write.parquet.compression-codec": "snappy",
-        "write.target-file-size-bytes": str(cfg.gold_target_file_size_bytes),
-        "write.distribution-mode": "none",
-        "lakebench.run-id": cfg.run_id,
-    }
-    res = write_table(
-        spark, cfg, target, gold, replace=True, partition_by=None, distribution="none",
-        props=props, commit_props={"lakebench.run-id": cfg.run_id},
-    )
+    res = write_gold(spark, cfg, gold_rows(spark, cfg), commit_props={"lakebench.run-id": cfg.run_id})
     timer.lap("write")
     rows_out = int(first_row(spark.sql(f"SELECT count(*) AS n FROM {target.ident}"))["n"])
     checks: list[Fields] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from pyspark import SparkConf
+from pyspark import SparkConf, SparkContext
 from pyspark.sql import DataFrame, SparkSession
 
 from lakebench_config import ConfigError, JobConfig, ManifestMismatchError, load_config, manifest_files, metrics_uri_hint
@@ -79,6 +79,12 @@ def error_fields(e: BaseException) -> Fields:
 
 def build_session(cfg: JobConfig) -> SparkSession:
     defaults, decided = job_conf(cfg, os.environ)
+    # setIfMissing below must see what the submission set (the SparkApplication's sparkConf). A
+    # SparkConf made before the JVM gateway exists is an empty Python dict that SparkContext then
+    # applies over the submitted configuration (pyspark/core/context.py, _do_init), so every default
+    # here won: spark.ui.enabled=false switched off the drivers' PrometheusServlet. With the gateway up
+    # (spark-submit started it), SparkConf() loads the submitted properties from the JVM.
+    SparkContext._ensure_initialized()
     conf = SparkConf()
     for k, v in defaults.items():
         conf.setIfMissing(k, v)

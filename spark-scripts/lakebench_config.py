@@ -16,6 +16,8 @@ from typing import Any, Literal, cast
 
 CONTRACT_VERSION = 2
 STAGES = ("bronze-verify", "silver-build", "gold-finalize")
+# The continuous-mode jobs (docs/pipeline.md §8); their documents add a `streaming` object.
+STREAMING_STAGES = ("bronze-ingest", "silver-stream", "gold-refresh")
 STRATEGIES = ("auto", "simple", "streaming", "chunked", "salted")
 
 
@@ -136,6 +138,24 @@ class ManifestRef:
 
 
 @dataclass(frozen=True)
+class StreamingSettings:
+    """A streaming job's own settings: trigger, how long it runs, where its checkpoint is."""
+
+    trigger_seconds: float
+    duration_seconds: float
+    checkpoint_uri: str
+    # Waiting for the job's input (the first landed file, bronze_raw, silver): poll period and bound.
+    poll_seconds: float
+    wait_seconds: float
+    bronze_raw: Table
+    # bronze-ingest: files per micro-batch and the declared bronze schema (Spark DDL), never inferred.
+    max_files_per_trigger: int | None
+    bronze_schema: str | None
+    # gold-refresh: the view its gold SELECT reads, registered over one pinned silver snapshot.
+    silver_view: str | None
+
+
+@dataclass(frozen=True)
 class JobConfig:
     stage: str
     run_id: str
@@ -159,6 +179,7 @@ class JobConfig:
     self_checks: list[tuple[str, str, str]]
     silver: SilverSettings | None
     gold_target_file_size_bytes: int | None
+    streaming: StreamingSettings | None = None
 
     @property
     def bronze_total_rows(self) -> int:
@@ -210,13 +231,33 @@ SQL_KEYS = {
     "silver-build": ("silver_select",),
     "gold-finalize": ("gold_select",),
 }
+STREAMING_SQL_KEYS = {
+    "bronze-ingest": (),
+    "silver-stream": ("silver_select",),
+    "gold-refresh": ("gold_select",),
+}
+
+
+def _streaming(o: _Obj, stage: str) -> StreamingSettings:
+    raw = o.obj("bronze_raw")
+    return StreamingSettings(
+        trigger_seconds=o.number("trigger_seconds", 0.001),
+        duration_seconds=o.number("duration_seconds", 1),
+        checkpoint_uri=o.text("checkpoint_uri", r"/$"),
+        poll_seconds=o.number("poll_seconds", 0.1),
+        wait_seconds=o.number("wait_seconds"),
+        bronze_raw=Table(raw.text("ident"), raw.opt_text("location")),
+        max_files_per_trigger=o.integer("max_files_per_trigger", 1) if stage == "bronze-ingest" else None,
+        bronze_schema=o.text("bronze_schema") if stage == "bronze-ingest" else None,
+        silver_view=o.text("silver_view", r"^[A-Za-z_][A-Za-z0-9_]*$") if stage == "gold-refresh" else None,
+    )
 
 
 def parse_config(raw: object, expected_stage: str) -> JobConfig:
     o = _Obj(raw, "config")
     if o.d.get("contract_version") != CONTRACT_VERSION:
         raise ConfigError(f"config.contract_version: expected {CONTRACT_VERSION}, got {o.d.get('contract_version')!r}")
-    stage = o.choice("stage", STAGES)
+    stage = o.choice("stage", STAGES + STREAMING_STAGES)
     if stage != expected_stage:
         raise ConfigError(f"config.stage: this job runs {expected_stage}, the document is for {stage}")
     storage, bronze, tables, res, sql = o.obj("storage"), o.obj("bronze"), o.obj("tables"), o.obj("resources"), o.obj("sql")
@@ -233,7 +274,7 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
         if not isinstance(v, str):
             raise ConfigError(f"config.spark_conf.{k}: expected a string")
     checks: list[tuple[str, str, str]] = []
-    if stage == "gold-finalize":
+    if stage == "gold-finalize":  # gold-refresh runs no self-checks: silver keeps growing under it
         for i, c in enumerate(sql.items("self_checks")):
             co = _Obj(c, f"config.sql.self_checks[{i}]")
             checks.append((co.text("name"), co.text("gold"), co.text("silver")))
@@ -246,6 +287,10 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
     silver_t, gold_t = table("silver"), table("gold")
     if table_format == "delta" and (silver_t.location is None or gold_t.location is None):
         raise ConfigError("config.tables: Delta tables need a location")
+    streaming = _streaming(o.obj("streaming"), stage) if stage in STREAMING_STAGES else None
+    if streaming and table_format == "delta" and streaming.bronze_raw.location is None:
+        raise ConfigError("config.streaming.bronze_raw: Delta tables need a location")
+    sql_keys = STREAMING_SQL_KEYS[stage] if stage in STREAMING_STAGES else SQL_KEYS[stage]
     return JobConfig(
         stage=stage,
         run_id=o.text("run_id"),
@@ -265,10 +310,11 @@ def parse_config(raw: object, expected_stage: str) -> JobConfig:
         executors=res.integer("executors", 1),
         cores=res.integer("cores", 1),
         spark_conf={k: str(v) for k, v in spark_conf.d.items()},
-        sql={k: sql.text(k) for k in SQL_KEYS[stage]},
+        sql={k: sql.text(k) for k in sql_keys},
         self_checks=checks,
-        silver=_silver(o.obj("silver")) if stage == "silver-build" else None,
-        gold_target_file_size_bytes=o.obj("gold").integer("target_file_size_bytes", 1) if stage == "gold-finalize" else None,
+        silver=_silver(o.obj("silver")) if stage in ("silver-build", "silver-stream") else None,
+        gold_target_file_size_bytes=o.obj("gold").integer("target_file_size_bytes", 1) if stage in ("gold-finalize", "gold-refresh") else None,
+        streaming=streaming,
     )
 
 

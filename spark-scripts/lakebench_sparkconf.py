@@ -50,6 +50,10 @@ def catalog_conf(c: Catalog, cfg: JobConfig, env: Mapping[str, str]) -> dict[str
             conf[f"{p}.jdbc.user"] = _env(env, c.user_env, "JDBC catalog user")
         if c.password_env:
             conf[f"{p}.jdbc.password"] = _env(env, c.password_env, "JDBC catalog password")
+    if cfg.streaming is not None:
+        # A streaming job lives for the whole run: the catalog's table cache (refreshed only on
+        # expiry after the last access) would keep serving the tables as they were when first read.
+        conf[f"{p}.cache-enabled"] = "false"
     conf.update({
         f"{p}.io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
         f"{p}.s3.endpoint": cfg.endpoint,
@@ -104,7 +108,9 @@ def static_defaults(cfg: JobConfig) -> dict[str, str]:
 
 def tuning_conf(cfg: JobConfig, size_bytes: float | None = None, skew: float | None = None) -> dict[str, str]:
     """Runtime SQL settings: §9.4 for every job, plus silver-build's dynamic ones (§4.2)."""
-    shuffle = {"bronze-verify": 32, "silver-build": 64, "gold-finalize": 32}[cfg.stage] if cfg.scale <= 10 else cfg.executors * cfg.cores * 2
+    # Streaming jobs take the partitions of the batch stage of their layer.
+    small = {"bronze-verify": 32, "silver-build": 64, "gold-finalize": 32, "bronze-ingest": 32, "silver-stream": 64, "gold-refresh": 32}
+    shuffle = small[cfg.stage] if cfg.scale <= 10 else cfg.executors * cfg.cores * 2
     if cfg.stage == "silver-build" and size_bytes is not None and cfg.scale > 10:
         shuffle = int(clamp(size_bytes / MB / 256, 200, 10000))
     conf = {

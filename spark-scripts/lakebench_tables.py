@@ -138,21 +138,26 @@ def _write_delta(
 
 def committed_chunks(spark: SparkSession, cfg: JobConfig, table: Table) -> set[int]:
     """Chunk indexes this run already committed to the table's current state (chunked restarts)."""
+    return {int(v) for v in committed_values(spark, cfg, table, "lakebench.chunk-index")}
+
+
+def committed_values(spark: SparkSession, cfg: JobConfig, table: Table, key: str) -> set[str]:
+    """Values of the commit property `key` in this run's commits to the table's current state."""
     if not table_exists(spark, cfg, table):
         return set()
-    done: set[int] = set()
+    done: set[str] = set()
     if cfg.table_format == "iceberg":
         rows = spark.sql(
-            f"SELECT s.summary['lakebench.chunk-index'] AS chunk FROM {table.ident}.snapshots s "
+            f"SELECT s.summary[{_sql_string(key)}] AS v FROM {table.ident}.snapshots s "
             f"JOIN {table.ident}.history h ON s.snapshot_id = h.snapshot_id "
             f"WHERE h.is_current_ancestor AND s.summary['lakebench.run-id'] = {_sql_string(cfg.run_id)}"
         ).collect()
-        done = {int(r["chunk"]) for r in rows if r["chunk"] is not None}
+        done = {str(r["v"]) for r in rows if r["v"] is not None}
     else:
         for r in spark.sql(f"DESCRIBE HISTORY {table.ident}").select("userMetadata").collect():
             meta: Any = json.loads(r["userMetadata"]) if r["userMetadata"] else {}
-            if isinstance(meta, dict) and meta.get("lakebench.run-id") == cfg.run_id and "lakebench.chunk-index" in meta:
-                done.add(int(meta["lakebench.chunk-index"]))
+            if isinstance(meta, dict) and meta.get("lakebench.run-id") == cfg.run_id and key in meta:
+                done.add(str(meta[key]))
     return done
 
 

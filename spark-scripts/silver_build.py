@@ -16,10 +16,9 @@ from pyspark.sql import functions as F  # noqa: N812 - the PySpark convention
 
 from lakebench_common import Fields, JobError, Timer, bronze_files, first_row, manifest_extras, run_job
 from lakebench_config import JobConfig, SilverSettings
+from lakebench_silver import PARTITION, silver_rows, silver_settings, write_silver
 from lakebench_sparkconf import MB, clamp, tuning_conf
-from lakebench_tables import WriteResult, committed_chunks, ensure_namespace, files_bound, partition_bytes, write_table
-
-PARTITION = "interaction_date"
+from lakebench_tables import WriteResult, committed_chunks, ensure_namespace, files_bound, partition_bytes
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,7 @@ def salted(df: DataFrame, counts: DataFrame, p: Profile, size: float) -> tuple[D
 
 
 def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
-    s = cfg.silver
-    assert s is not None  # parse_config fills it for this stage
+    s = silver_settings(cfg)
     files = bronze_files(spark, cfg)
     all_keys = [k for k, _ in files]
     bronze = register_bronze(spark, cfg, all_keys)
@@ -99,18 +97,6 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
 
     target = cfg.silver_table
     ensure_namespace(spark, cfg, target)
-    props = {
-        "write.format.default": "parquet",
-        "write.parquet.compression-codec": "snappy",
-        "write.target-file-size-bytes": str(s.target_file_size_bytes),
-        "write.distribution-mode": s.distribution_mode,
-        # Iceberg's default fan-out writer keeps one open Parquet file per date a task meets; when AQE
-        # packs many dates into one task (small data) that exhausts the heap. Sorting by the partition
-        # within each task keeps one file open at a time, at any scale.
-        "write.spark.fanout.enabled": "false",
-        "lakebench.reference-date": cfg.reference_date,
-        "lakebench.run-id": cfg.run_id,
-    }
     commit = {"lakebench.run-id": cfg.run_id, "lakebench.strategy": strategy}
     extras: Fields = {
         "table": target.ident, "table_format": cfg.table_format, "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
@@ -118,10 +104,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
     }
 
     def write(df: DataFrame, replace: bool, extra_commit: dict[str, str] | None = None) -> WriteResult:
-        return write_table(
-            spark, cfg, target, df, replace=replace, partition_by=PARTITION, distribution=s.distribution_mode,
-            props=props, commit_props={**commit, **(extra_commit or {})},
-        )
+        return write_silver(spark, cfg, df, replace=replace, commit_props={**commit, **(extra_commit or {})})
 
     input_rows: int = cfg.bronze_total_rows
     results: list[WriteResult] = []
@@ -133,10 +116,10 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
                 continue
             register_bronze(spark, cfg, keys)
             meta = {"lakebench.chunk-index": str(i), "lakebench.chunk-count": str(len(plan))}
-            results.append(write(spark.sql(cfg.sql["silver_select"]), replace=not done and not results, extra_commit=meta))
+            results.append(write(silver_rows(spark, cfg), replace=not done and not results, extra_commit=meta))
         extras.update({"chunks": len(plan), "chunks_skipped": sorted(done)})
     else:
-        df = spark.sql(cfg.sql["silver_select"])
+        df = silver_rows(spark, cfg)
         if strategy == "simple":
             input_rows = bronze.count()  # simple records both counts; streaming counts nothing up front
         elif strategy == "salted":

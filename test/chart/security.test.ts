@@ -114,10 +114,11 @@ describe.each(renderCases)('$name', ({ name }) => {
         'apps/statefulsets: get,list',
       ].sort(),
     );
-    // The one cluster-scoped grant: reading nodes for the capacity preflight, bound to the runner only.
-    const clusterRoles = byKind(get(name).objects, 'ClusterRole').filter((r) => r.metadata.name.endsWith('-runner-nodes'));
+    // The one cluster-scoped grant: reading nodes and listing pods for the capacity preflight (each
+    // node's allocatable minus the requests of the pods bound to it), bound to the runner only.
+    const clusterRoles = byKind(get(name).objects, 'ClusterRole').filter((r) => r.metadata.name.endsWith('-runner-capacity'));
     expect(clusterRoles).toHaveLength(1);
-    expect(normalize(rulesOf(clusterRoles[0]!))).toEqual(['core/nodes: get,list']);
+    expect(normalize(rulesOf(clusterRoles[0]!))).toEqual(['core/nodes: get,list', 'core/pods: list']);
     const binding = byKind(get(name).objects, 'ClusterRoleBinding').find((b) => b.metadata.name === clusterRoles[0]!.metadata.name) as unknown as { roleRef: { kind: string; name: string }; subjects: { kind: string; name: string; namespace: string }[] };
     expect(binding.roleRef).toMatchObject({ kind: 'ClusterRole', name: clusterRoles[0]!.metadata.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: role.metadata.name, namespace: 'lakebench' }]);

@@ -2,7 +2,8 @@
 // SparkApplications use for the same release (one Iceberg version everywhere, and hadoop-aws's AWS SDK
 // bundle excluded, since iceberg-aws-bundle already holds those classes), and a startup probe, not a
 // long liveness delay, covers the download.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +41,19 @@ describe.each(thriftCases)('$name', ({ name }) => {
     expect(runner.excludePackages).toContain('software.amazon.awssdk:bundle');
   });
 
+  it("keeps Spark's own session catalog in memory with the Hive catalog, where its Hive 2.3.10 client next to Hive 4's fails at start", () => {
+    const conf = sparkDefaults(renders.get(name)!);
+    const catalogType = Object.entries(conf).find(([k]) => /^spark\.sql\.catalog\.[^.]+\.type$/.test(k))?.[1];
+    expect(['hive', 'rest']).toContain(catalogType);
+    expect(conf['spark.sql.catalogImplementation']).toBe(catalogType === 'hive' ? 'in-memory' : undefined);
+  });
+
+  it('sets no default catalog while the catalog classes come from spark.jars.packages (a JDBC session opens with USE, on a thread that cannot load them)', () => {
+    const conf = sparkDefaults(renders.get(name)!);
+    expect(conf['spark.jars.packages']).toBeTruthy();
+    expect(conf['spark.sql.defaultCatalog']).toBeUndefined();
+  });
+
   it('gives the first start a startup probe; liveness has no long initial delay', () => {
     const pod = podSpecs(renders.get(name)!).find((p) => component(p.owner) === 'spark-thrift')!;
     type Probe = { tcpSocket?: { port: string }; periodSeconds: number; failureThreshold: number; initialDelaySeconds?: number };
@@ -51,6 +65,19 @@ describe.each(thriftCases)('$name', ({ name }) => {
 });
 
 it('has Spark Thrift renders to check', () => expect(thriftCases.length).toBeGreaterThanOrEqual(3));
+
+it('makes the lakehouse the default catalog when its jars are baked into spark.image (spark.thrift.packages: [])', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lakebench-thrift-'));
+  try {
+    const baked = path.join(dir, 'baked-jars.yaml');
+    writeFileSync(baked, 'spark:\n  thrift:\n    packages: []\n');
+    const conf = sparkDefaults(helmTemplate('helm3', [...thriftCases[0]!.files, baked]).objects);
+    expect(conf['spark.jars.packages']).toBeUndefined();
+    expect(conf['spark.sql.defaultCatalog']).toBe('lakehouse');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 it('uses one Iceberg version everywhere: chart, runner, engines tier', () => {
   const found = new Map<string, string[]>();

@@ -4,31 +4,26 @@
 // Hive Metastore after its schematool init, Trino coordinator and worker) becomes Ready from the
 // stand-in images, the chart's `helm test` hooks pass against them, and an Iceberg table is written
 // through Trino and the metastore into the S3 bucket.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ensureBucket, s3Client } from '../harness/engines/s3.js';
-import { loadKubeconfig } from '../harness/kube/kubeconfig.js';
-import { startMinio, type MinioServer } from '../harness/minio.js';
+import { s3Client } from '../harness/engines/s3.js';
 import { nodeBinaries } from '../harness/node/binaries.js';
-import { nodeNetwork } from '../harness/node/layout.js';
-import { createPodSecurityNamespace } from '../harness/node/pods.js';
 import { ensureNode } from '../harness/node/shared.js';
 import type { NodeState } from '../harness/node/state.js';
 import {
-  cachedJdbcJar,
   componentOf,
-  createStaticVolumes,
-  deleteStaticVolumes,
   diagnose,
   helm,
-  lakehouseClaims,
-  serveFile,
+  installLakehouse,
+  lakehouseBuckets,
+  prepareLakehouse,
+  teardownLakehouse,
   waitForReleasePods,
-  type ServedFile,
+  type LakehouseSite,
 } from './fixtures/lakehouse-release.js';
 
 const run = promisify(execFile);
@@ -37,18 +32,14 @@ const namespace = `lakehouse-${Date.now().toString(36)}`;
 const release = 'lakebench';
 const installDeadlineMs = 15 * 60_000;
 const helmTestTimeout = '10m';
-// The claims of the two StatefulSets, each pre-bound to a hostPath PV (the node has no provisioner).
-const claims = lakehouseClaims(release);
 
 // The pods the default combination runs, by app.kubernetes.io/component.
 const expectedComponents = ['hive-metastore', 'postgres', 'trino-coordinator', 'trino-worker'];
 
 describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real node', () => {
   let state: NodeState;
-  let kc: KubeConfig;
   let core: CoreV1Api;
-  let minio: MinioServer | undefined;
-  let jar: ServedFile | undefined;
+  let site: LakehouseSite | undefined;
   const timings: Record<string, number> = {};
   // The later checks need the lakehouse up; without it they would only repeat the install's failure.
   let lakehouseReady = false;
@@ -58,50 +49,20 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
 
   beforeAll(async () => {
     state = await ensureNode(inject('lakebenchNodeOwnerPid'));
-    kc = loadKubeconfig(state.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
-    minio = await startMinio({ host: nodeNetwork.nodeIp });
     const values = await helm(state, ['show', 'values', path.join(repo, 'charts/lakebench')], 60_000);
-    for (const bucket of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', 'lakebench-results']) {
-      expect(values, `charts/lakebench/values.yaml still names bucket ${bucket}`).toContain(bucket);
-      await ensureBucket(minio, bucket);
-    }
-    jar = await serveFile(await cachedJdbcJar());
-
-    await createPodSecurityNamespace(kc, namespace, 'restricted');
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'lakebench-s3' }, stringData: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey } },
-    });
-    await createStaticVolumes(kc, namespace, claims);
+    for (const bucket of lakehouseBuckets) expect(values, `charts/lakebench/values.yaml still names bucket ${bucket}`).toContain(bucket);
+    site = await prepareLakehouse(state, { namespace, release });
+    core = site.core;
   });
 
   afterAll(async () => {
-    if (state) {
-      await helm(state, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '3m'], 200_000).catch(() => undefined);
-      await run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, 'delete', 'namespace', namespace, '--wait', '--timeout=180s']).catch(() => undefined);
-      await deleteStaticVolumes(kc, namespace, claims);
-    }
-    await jar?.close();
-    await minio?.stop();
+    await teardownLakehouse(site);
     console.log(`lakehouse timings (s): ${JSON.stringify(timings)}`);
   });
 
   it('installs with every pod Ready under the restricted Pod Security Standard', async () => {
     const started = Date.now();
-    await helm(
-      state,
-      [
-        'install', release, path.join(repo, 'charts/lakebench'),
-        '--namespace', namespace,
-        '-f', path.join(repo, 'values/profile-tiny.yaml'),
-        '-f', path.join(repo, 'values/hive-iceberg-trino.yaml'),
-        '-f', path.join(repo, 'test/cluster/fixtures/node-overlay.yaml'),
-        '--set', `storage.s3.endpoint=${minio?.endpoint ?? ''}`,
-        '--set', `catalog.hive.jdbcDriver.url=${jar?.url ?? ''}`,
-      ],
-      120_000,
-    );
+    await installLakehouse(site!);
     const pods = await waitForReleasePods(core, namespace, expectedComponents, installDeadlineMs);
     timings.installToReady = Math.round((Date.now() - started) / 1000);
     lakehouseReady = true;
@@ -156,7 +117,7 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
       throw new Error(`${(e as Error).message}\n${await diagnose(core, namespace, hive)}`, { cause: e });
     }
     expect(stdout).toContain('"6"');
-    const client = s3Client(minio!);
+    const client = s3Client(site!.minio);
     try {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: 'lakebench-silver', Prefix: `warehouse/${schema}.db/` }));
       const keys = (listed.Contents ?? []).map((o) => o.Key ?? '');

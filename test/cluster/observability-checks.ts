@@ -1,8 +1,8 @@
 // What the in-release Prometheus (observability.enabled) sees, read through its own HTTP API behind
-// the API server's service proxy: the same answers Grafana gets, without a port-forward. Shared by
-// the cluster tier's files: observability.test.ts (Trino, PostgreSQL) and any file that runs the
-// runner and the Spark stages in an observability release (the Spark driver, executor and runner
-// targets exist only while those pods run, so they are checked over a window, not at one instant).
+// the API server's service proxy: the same answers Grafana gets, without a port-forward. Used by
+// runner.test.ts, whose release runs the runner and the Spark stages with observability.enabled (the
+// Spark driver, executor and runner targets exist only while those pods run, so they are checked over
+// a window, not at one instant), and by any other file of the tier with an observability release.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';

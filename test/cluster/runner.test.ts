@@ -1,29 +1,31 @@
 // The chart's runner Job on the real node, end to end: `helm install` of values/profile-tiny.yaml +
-// values/hive-iceberg-trino.yaml + node-overlay.yaml + runner-overlay.yaml (scale 0.01) in a
-// namespace enforcing the restricted Pod Security Standard, next to the real Kubeflow Spark
-// Operator controller installed from its own chart. The runner takes the Lease, generates bronze with
-// its Indexed datagen Job, the operator submits bronze-verify, silver-build and gold-finalize, whose
-// driver and executor pods write Iceberg tables through the Hive Metastore into MinIO; the runner
-// benchmarks through Trino and publishes to the results bucket, and `lakebench results --bucket
-// --fetch` on the host retrieves the report (not yet compared with an embedded run: see README).
-// Then, on the same install: a runner pod deleted mid-run leaves an `incomplete` record and
-// no SparkApplication, and `lakebench cleanup` + `helm uninstall` leave nothing of the release.
-import { BatchV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+// values/hive-iceberg-trino.yaml + node-overlay.yaml + runner-overlay.yaml (scale 0.01) +
+// observability-overlay.yaml (the release's own Prometheus; Grafana off) in a namespace enforcing the
+// restricted Pod Security Standard, next to the real Kubeflow Spark Operator controller installed from
+// its own chart. The runner takes the Lease (a second runner meanwhile is refused), generates bronze
+// with its Indexed datagen Job, the operator submits bronze-verify, silver-build and gold-finalize,
+// whose driver and executor pods write Iceberg tables through the Hive Metastore into MinIO; the
+// runner benchmarks through Trino and publishes to the results bucket, and `lakebench results --bucket
+// --fetch` on the host retrieves the report. Its data and query fingerprints equal an embedded run's
+// of the same seed and scale; the tables are where the catalog's warehouse puts them; Prometheus
+// scraped each stage's Spark driver and executor summary, the runner and Trino, and every panel of the
+// shipped dashboard has data. Then, on the same install: a runner pod deleted mid-run leaves an
+// `incomplete` record and no SparkApplication, and `lakebench cleanup` + `helm uninstall` leave
+// nothing of the release.
+import { BatchV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { metricsSchema } from '../../runner/src/model/metrics.js';
+import { metricsSchema, type Metrics } from '../../runner/src/model/metrics.js';
 import { QUERIES } from '../../runner/src/sql/queries.js';
 import { cacheDir } from '../harness/cache.js';
 import { lakebench } from '../harness/cli.js';
-import { awsEnv, ensureBucket, s3Client } from '../harness/engines/s3.js';
-import { loadKubeconfig } from '../harness/kube/kubeconfig.js';
-import { startMinio, type MinioServer } from '../harness/minio.js';
-import { nodeBinaries } from '../harness/node/binaries.js';
+import { awsEnv, s3Client } from '../harness/engines/s3.js';
+import { imageCacheDir, nodeBinaries } from '../harness/node/binaries.js';
 import { describePods } from '../harness/node/describe.js';
 import { importImages, localImageArchives } from '../harness/node/images.js';
 import type { Snapshotter } from '../harness/node/containerd.js';
@@ -32,33 +34,42 @@ import { ensureNode } from '../harness/node/shared.js';
 import { installSparkOperator, type SparkOperatorInstall } from '../harness/node/spark-operator.js';
 import type { NodeState } from '../harness/node/state.js';
 import { serveFolder, type StaticServer } from '../harness/node/static-server.js';
-import { cachedJdbcJar, helm } from './fixtures/lakehouse-release.js';
+import { helm, installLakehouse, lakehouseBuckets, prepareLakehouse, teardownLakehouse, type LakehouseSite } from './fixtures/lakehouse-release.js';
+import { assertPrometheusScrapes, ensurePrometheusImage, panelQueriesWithoutData, prometheusImage, prometheusThroughApiServer, shippedDashboardPanels } from './observability-checks.js';
 
 const run = promisify(execFile);
-const repo = path.resolve(import.meta.dirname, '../..');
 const stamp = Date.now().toString(36);
 const namespace = `runner-${stamp}`;
 const operatorNamespace = `runner-${stamp}-so`;
 const release = 'lakebench';
-const staticClass = 'lakebench-static'; // node-overlay.yaml's class of pre-bound PVs
 const scratchClass = 'lakebench-scratch'; // runner-overlay.yaml's class of executor scratch PVs
 const scale = 0.01;
-const seed = 42;
+const seed = 42; // values.yaml runner.config.seed
 const runDeadlineMs = 25 * 60_000;
 const resultsBucket = 'lakebench-results';
 const sparkStages = ['bronze-verify', 'silver-build', 'gold-finalize'] as const;
 const RUN_ID_LABEL = 'lakebench.io/run-id';
 const SPARK = { group: 'sparkoperator.k8s.io', version: 'v1beta2', plural: 'sparkapplications' };
+const scrapeIntervalS = 10; // observability-overlay.yaml
 
 const mavenMirror = path.join(cacheDir, 'cluster', 'maven');
-
-const pvRoot = path.join('/tmp/lakebench-node', 'pv', namespace);
-const boundClaims = [
-  { claim: `data-${release}-postgres-0`, size: '2Gi', uid: 999 },
-  { claim: `spill-${release}-trino-worker-0`, size: '5Gi', uid: 1000 },
-];
+// The exporter of observability.postgresExporter has no stand-in image (its Go module is refused by the
+// Go proxy, test/images/README.md); with one, the release enables it and the postgres job is checked.
+const exporterImageBuilt = existsSync(path.join(imageCacheDir, 'postgres-exporter.tar'));
 // One executor per stage and run: the first run's three, the interrupted run's, retries.
 const scratchVolumes = 8;
+
+/** Every key under `prefix`, following ListObjectsV2's continuation (1000 keys a page). */
+async function listAllKeys(client: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ''));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const containerTimes = (pod: V1Pod, container: string) => {
@@ -74,23 +85,24 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
   let core: CoreV1Api;
   let batch: BatchV1Api;
   let custom: CustomObjectsApi;
-  let minio: MinioServer | undefined;
-  let jar: StaticServer | undefined;
+  let site: LakehouseSite | undefined;
   let maven: StaticServer | undefined;
   let operator: SparkOperatorInstall | undefined;
   let work: string;
   let firstRunId: string | undefined;
-  let installed = false;
+  let firstMetrics: Metrics | undefined;
+  let installedAt = new Date();
+  let embedded: Promise<Metrics> | undefined;
   const timings: Record<string, number> = {};
 
   const kubectl = (args: string[], timeout = 300_000) => run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, ...args], { timeout, maxBuffer: 64 * 1024 * 1024 });
   const hostResultsConfig = () => {
     const file = path.join(work, 'results.yaml');
-    writeFileSync(file, `results:\n  bucket:\n    endpoint: ${minio!.endpoint}\n    bucket: ${resultsBucket}\n    region: us-east-1\n    pathStyle: true\n`);
+    writeFileSync(file, `results:\n  bucket:\n    endpoint: ${site!.minio.endpoint}\n    bucket: ${resultsBucket}\n    region: us-east-1\n    pathStyle: true\n`);
     return file;
   };
   const readBucketJson = async <T,>(key: string): Promise<T> => {
-    const client = s3Client(minio!);
+    const client = s3Client(site!.minio);
     try {
       const got = await client.send(new GetObjectCommand({ Bucket: resultsBucket, Key: key }));
       return JSON.parse(await got.Body!.transformToString()) as T;
@@ -99,7 +111,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     }
   };
   const runIdsInBucket = async (): Promise<string[]> => {
-    const client = s3Client(minio!);
+    const client = s3Client(site!.minio);
     try {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: resultsBucket, Prefix: 'runs/' }));
       return [...new Set((listed.Contents ?? []).map((o) => (o.Key ?? '').split('/')[1] ?? '').filter(Boolean))].sort();
@@ -107,12 +119,13 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
       client.destroy();
     }
   };
-  const runnerLog = async (job: string): Promise<string> => {
+  /** The runner container's log: its last 80 lines, or all of it with `whole`. */
+  const runnerLog = async (job: string, { whole = false } = {}): Promise<string> => {
     const pods = (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job}` })).items;
     const out: string[] = [];
     for (const p of pods) {
       out.push(`--- ${p.metadata?.name} log:`);
-      out.push(await core.readNamespacedPodLog({ namespace, name: p.metadata?.name ?? '', container: 'runner', tailLines: 80 }).catch((e: unknown) => `(no log: ${String(e)})`));
+      out.push(await core.readNamespacedPodLog({ namespace, name: p.metadata?.name ?? '', container: 'runner', tailLines: whole ? undefined : 80 }).catch((e: unknown) => `(no log: ${String(e)})`));
     }
     return out.join('\n');
   };
@@ -141,42 +154,16 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     // The runner image is rebuilt whenever the runner's code changes; a node started before that
     // still holds the old one under the same reference.
     await importImages(localImageArchives().filter((a) => a.slug === 'runner' || a.slug === 'spark-operator'), state.snapshotter as Snapshotter);
-    kc = loadKubeconfig(state.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
-    batch = kc.makeApiClient(BatchV1Api);
-    custom = kc.makeApiClient(CustomObjectsApi);
+    timings.prometheusImport = await ensurePrometheusImage(state);
     work = mkdtempSync(path.join(os.tmpdir(), 'lakebench-runner-test-'));
-    minio = await startMinio({ host: '10.244.0.1' });
-    for (const bucket of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', resultsBucket]) await ensureBucket(minio, bucket);
-    jar = await serveFolder(path.dirname(await cachedJdbcJar()));
     if (!existsSync(path.join(`${mavenMirror}.version`))) throw new Error(`${mavenMirror}: run LAKEBENCH_CACHE=${cacheDir} bash test/setup/75-cluster-runner.sh`);
     maven = await serveFolder(mavenMirror);
-
-    await createPodSecurityNamespace(kc, namespace, 'restricted');
+    // Unclaimed scratch PVs: each executor's ephemeral claim binds one (spark uid 185; hostPath ignores fsGroup).
+    site = await prepareLakehouse(state, { namespace, release, unclaimed: { storageClass: scratchClass, count: scratchVolumes, size: '1Gi', uid: 185 } });
+    ({ kc, core } = site);
+    batch = kc.makeApiClient(BatchV1Api);
+    custom = kc.makeApiClient(CustomObjectsApi);
     await createPodSecurityNamespace(kc, operatorNamespace, 'restricted');
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'lakebench-s3' }, stringData: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey } },
-    });
-    const storage = kc.makeApiClient(StorageV1Api);
-    for (const [name, mode] of [[staticClass, 'Immediate'], [scratchClass, 'WaitForFirstConsumer']] as const) {
-      await storage.readStorageClass({ name }).catch(() =>
-        storage.createStorageClass({ body: { metadata: { name }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: mode } }),
-      );
-    }
-    const hostPathPv = (name: string, dir: string, uid: number, size: string, storageClassName: string, claimRef?: { namespace: string; name: string }) => {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      chownSync(dir, uid, uid);
-      return core.createPersistentVolume({
-        body: {
-          metadata: { name, labels: { 'lakebench.test/namespace': namespace } },
-          spec: { storageClassName, capacity: { storage: size }, accessModes: ['ReadWriteOnce'], persistentVolumeReclaimPolicy: 'Retain', hostPath: { path: dir, type: 'Directory' }, ...(claimRef ? { claimRef } : {}) },
-        },
-      });
-    };
-    for (const c of boundClaims) await hostPathPv(`${namespace}-${c.claim}`.slice(0, 253), path.join(pvRoot, c.claim), c.uid, c.size, staticClass, { namespace, name: c.claim });
-    // Unclaimed: each executor's ephemeral claim binds one (spark uid 185; hostPath ignores fsGroup).
-    for (let i = 0; i < scratchVolumes; i++) await hostPathPv(`${namespace}-scratch-${i}`, path.join(pvRoot, `scratch-${i}`), 185, '1Gi', scratchClass);
 
     const started = Date.now();
     operator = await installSparkOperator({
@@ -191,42 +178,41 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
   }, 15 * 60_000);
 
   afterAll(async () => {
+    // The release first, while the operator still runs to see its SparkApplications go.
+    await teardownLakehouse(site);
     if (state) {
-      if (installed) await helm(state, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '3m'], 200_000).catch(() => undefined);
       await operator?.uninstall().catch(() => undefined);
-      for (const ns of [namespace, operatorNamespace]) await kubectl(['delete', 'namespace', ns, '--wait', '--timeout=180s']).catch(() => undefined);
-      await kubectl(['delete', 'pv', '-l', `lakebench.test/namespace=${namespace}`, '--wait', '--timeout=60s']).catch(() => undefined);
-      for (const name of [staticClass, scratchClass]) await kc.makeApiClient(StorageV1Api).deleteStorageClass({ name }).catch(() => undefined);
+      await kubectl(['delete', 'namespace', operatorNamespace, '--wait', '--timeout=180s']).catch(() => undefined);
     }
-    rmSync(pvRoot, { recursive: true, force: true });
-    await jar?.close();
     await maven?.close();
-    await minio?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
     console.log(`runner timings (s): ${JSON.stringify(timings)}`);
   }, 10 * 60_000);
 
   it(
-    'runs the whole pipeline through the Spark Operator: every stage, 8/8 queries on Trino, published and fetched (WARNING only for image tags without digests)',
+    'runs the whole pipeline through the Spark Operator: every stage, 8/8 queries on Trino with the fingerprints of an embedded run, published and fetched (WARNING only for image tags without digests)',
     async () => {
       const started = Date.now();
-      await helm(
-        state,
-        [
-          'install', release, path.join(repo, 'charts/lakebench'),
-          '--namespace', namespace,
-          '-f', path.join(repo, 'values/profile-tiny.yaml'),
-          '-f', path.join(repo, 'values/hive-iceberg-trino.yaml'),
-          '-f', path.join(repo, 'test/cluster/fixtures/node-overlay.yaml'),
-          '-f', path.join(repo, 'test/cluster/fixtures/runner-overlay.yaml'),
-          '--set', `storage.s3.endpoint=${minio!.endpoint}`,
-          '--set', `catalog.hive.jdbcDriver.url=${jar!.url}${path.basename(await cachedJdbcJar())}`,
-          '--set', `spark.mavenRepository=${maven!.url}`,
-        ],
-        120_000,
-      );
-      installed = true;
+      installedAt = new Date(started);
+      await installLakehouse(site!, { overlays: ['runner-overlay.yaml', 'observability-overlay.yaml'], sets: [`spark.mavenRepository=${maven!.url}`, `observability.postgresExporter.enabled=${exporterImageBuilt}`] });
+      // The embedded reference run on the host meanwhile: same seed and scale, and the cluster's
+      // file size (512 MB, its default) so the bronze files, hence the data fingerprint, are the same.
+      const embeddedDir = path.join(work, 'embedded');
+      mkdirSync(embeddedDir);
+      writeFileSync(path.join(embeddedDir, 'config.yaml'), `scale: ${scale}\nseed: ${seed}\ndatagen:\n  fileSizeMb: 512\n`);
+      const embeddedStarted = Date.now();
+      embedded = lakebench(['run', '--local', '--config', path.join(embeddedDir, 'config.yaml'), '--output', path.join(embeddedDir, 'out')]).then((r) => {
+        timings.embeddedRun = Math.round((Date.now() - embeddedStarted) / 1000);
+        if (r.code !== 0) throw new Error(`embedded run exited ${r.code}\n${r.stderr.slice(-4000)}`);
+        const runs = readdirSync(path.join(embeddedDir, 'out', 'runs'));
+        return metricsSchema.parse(JSON.parse(readFileSync(path.join(embeddedDir, 'out', 'runs', runs[0] ?? '', 'metrics.json'), 'utf8')));
+      });
+      // Settled here, awaited below: a failed embedded run must not be an unhandled rejection meanwhile.
+      embedded.catch(() => undefined);
       const jobName = `${release}-run-1`;
+      // A second run while this one holds the namespace's Lease (what a CronJob schedule, or a Job
+      // made by hand, would start) is refused at once, exit 2, naming the Lease: no second run record.
+      await refusedWhileLeaseHeld();
       const end = await waitForJobEnd(jobName, runDeadlineMs);
       timings.installToRunDone = Math.round((Date.now() - started) / 1000);
       // The tests below need a finished run on this install, not a PASSED one.
@@ -236,6 +222,9 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
       firstRunId = runId;
       // A failed run still publishes everything; what it did is checked first, the verdict last.
       const runnerFailure = end.succeeded ? '' : `Job ${jobName} failed\n${await diagnose(jobName)}`;
+      // The capacity preflight ran against the node's free room (allocatable minus the requests of
+      // the pods bound to it, this release's included), not skipped and not against fixed figures.
+      expect(await runnerLog(jobName, { whole: true })).toMatch(/capacity preflight: scale 0\.01 needs [\d.]+ CPU \/ [\d.]+ GiB \(Spark\/datagen peak × headroom\), .*in all namespaces: free [\d.]+ CPU/);
 
       // Published: the index entry, run.json, metrics.json and the report.
       const runRecord = await readBucketJson<{ state: string }>(`runs/${runId}/run.json`);
@@ -245,13 +234,14 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
 
       // The host fetches it the way a user does.
       const fetched = path.join(work, 'fetched');
-      const got = await lakebench(['results', '--config', hostResultsConfig(), '--bucket', '--fetch', runId, '--output', fetched], { env: awsEnv(minio!) });
+      const got = await lakebench(['results', '--config', hostResultsConfig(), '--bucket', '--fetch', runId, '--output', fetched], { env: awsEnv(site!.minio) });
       expect(got.code, got.stderr).toBe(0);
       const reportFile = path.join(fetched, 'runs', runId, 'report.html');
       expect(existsSync(reportFile), `${reportFile}; stderr: ${got.stderr}`).toBe(true);
       expect(readFileSync(reportFile, 'utf8')).toContain(runId);
       const metrics = metricsSchema.parse(JSON.parse(readFileSync(path.join(fetched, 'runs', runId, 'metrics.json'), 'utf8')));
       expect(metrics.platform).toBe('kubernetes');
+      firstMetrics = metrics;
 
       // Datagen ran as the Indexed Job; the pods fetched their packages from the host's mirror.
       const stageOf = (name: string) => metrics.stages.find((s) => s.name === name);
@@ -305,10 +295,140 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
       expect(queries.filter((q) => !q.success).map((q) => `${q.id}: ${q.error?.message}`)).toEqual([]);
       expect(metrics.benchmark?.engine.type).toBe('trino');
       expect(scratchClaimed.length, 'scratch PVs claimed by executor pods').toBe(sparkStages.length);
+
+      // Same data, same answers as the embedded platform (DuckDB on the host).
+      const reference = await embedded!;
+      expect(reference.verdict.status, JSON.stringify(reference.verdict.reasons)).toBe('PASSED');
+      expect(metrics.datagen?.seed).toBe(reference.datagen?.seed);
+      expect(metrics.data_fingerprint).toBe(reference.data_fingerprint);
+      const fingerprints = (m: Metrics) => Object.fromEntries((m.benchmark?.queries ?? []).map((q) => [q.id, q.fingerprint]));
+      expect(Object.keys(fingerprints(reference)).sort()).toEqual(QUERIES.map((q) => q.id).sort());
+      expect(Object.values(fingerprints(metrics)).every((f) => typeof f === 'string' && f.length > 0)).toBe(true);
+      expect(fingerprints(metrics)).toEqual(fingerprints(reference));
       timings.total = Math.round((Date.now() - started) / 1000);
     },
     35 * 60_000,
   );
+
+  async function refusedWhileLeaseHeld(): Promise<void> {
+    const leases = kc.makeApiClient(CoordinationV1Api);
+    const deadline = Date.now() + 10 * 60_000;
+    let holder: string | undefined;
+    while (!holder) {
+      holder = (await leases.readNamespacedLease({ namespace, name: 'lakebench-run' }).catch(() => undefined))?.spec?.holderIdentity ?? undefined;
+      if (!holder && Date.now() > deadline) throw new Error(`the first run never took the Lease\n${await diagnose(`${release}-run-1`)}`);
+      if (!holder) await sleep(3000);
+    }
+    const name = 'runner-second';
+    await jobFromRunnerTemplate(name);
+    try {
+      const end = await waitForJobEnd(name, 5 * 60_000);
+      expect(end.succeeded, 'a second run while the Lease is held').toBe(false);
+      const pod = (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${name}` })).items[0];
+      const terminated = pod?.status?.containerStatuses?.find((c) => c.name === 'runner')?.state?.terminated;
+      const log = await runnerLog(name);
+      expect(terminated?.exitCode, log).toBe(2);
+      expect(log).toContain(`another lakebench run holds the Lease lakebench-run in namespace ${namespace}: holder ${holder}`);
+    } finally {
+      await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }).catch(() => undefined);
+    }
+  }
+
+  const requireFirstRun = () => {
+    if (!firstRunId) throw new Error('not run: the install has no finished run (see the first test)');
+  };
+  /** One statement through the Trino CLI in the coordinator pod, its rows as TSV. */
+  const trino = async (sql: string): Promise<string[][]> => {
+    const pod = (await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/component=trino-coordinator' })).items[0]?.metadata?.name ?? '';
+    const { stdout } = await kubectl(['-n', namespace, 'exec', pod, '--', 'trino', '--output-format', 'TSV', '--execute', sql], 180_000);
+    return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
+  };
+
+  it('Prometheus in the release scraped the run (Spark drivers and their executor summaries per stage, the runner, Trino) and every panel of the shipped dashboard has data', async () => {
+    requireFirstRun();
+    const scraped = await assertPrometheusScrapes(kc, namespace, ['spark-driver', 'spark-executors', 'lakebench-runner', 'trino'], { since: installedAt, timeoutMs: 60_000 });
+    // Every Spark stage's driver was scraped while it ran, labelled with its stage and this run.
+    for (const job of ['spark-driver', 'spark-executors']) {
+      const stages = new Set((scraped[job] ?? []).filter((m) => m.run_id === firstRunId).map((m) => m.stage));
+      expect([...stages].sort(), `${job} targets of run ${firstRunId}`).toEqual([...sparkStages].sort());
+    }
+    expect((scraped.trino ?? []).map((m) => m.component).sort()).toEqual(['trino-coordinator', 'trino-worker']);
+    const prometheus = prometheusThroughApiServer(kc, namespace);
+    const panels = shippedDashboardPanels();
+    expect(panels.length).toBeGreaterThan(0);
+    expect(await panelQueriesWithoutData(prometheus, namespace, panels, installedAt, new Date(), scrapeIntervalS)).toEqual([]);
+    // The queries-per-minute panel saw the benchmark's queries, not only zeros.
+    const perMinute = panels.find((p) => p.title === 'Trino queries per minute')!.targets[0]!.expr.replaceAll('$namespace', namespace);
+    expect(Math.max(...(await prometheus.queryRange(perMinute, installedAt, new Date(), scrapeIntervalS)).flatMap((r) => r.values.map(([, v]) => Number(v))))).toBeGreaterThan(0);
+    // The dashboard's namespace variable, label_values(up, namespace), offers this release.
+    expect(await prometheus.labelValues('namespace', 'up')).toContain(namespace);
+    // The same queries over a window before the install return nothing, each reported: the check can fail.
+    const before = await panelQueriesWithoutData(prometheus, namespace, panels, new Date(installedAt.getTime() - 15 * 60_000), new Date(installedAt.getTime() - 60_000), scrapeIntervalS);
+    expect(before).toHaveLength(panels.flatMap((p) => p.targets).length);
+    // A job of the configuration with no pod in this release (the Thrift server's) has no target, and the check says so.
+    await expect(assertPrometheusScrapes(kc, namespace, ['spark-thrift'], { timeoutMs: 1 })).rejects.toThrow(/did not scrape spark-thrift successfully[^]*spark-thrift: no active target/);
+  }, 5 * 60_000);
+
+  it.skipIf(!exporterImageBuilt)('scrapes PostgreSQL through the exporter sidecar', async () => {
+    requireFirstRun();
+    await assertPrometheusScrapes(kc, namespace, ['postgres']);
+  });
+
+  it('runs Prometheus as nobody (65534) under the restricted standard, its TSDB in the chart\'s emptyDir, discovery and scrapes without an error', async () => {
+    requireFirstRun();
+    const pod = (await core.listNamespacedPod({ namespace, labelSelector: 'app.kubernetes.io/component=prometheus' })).items[0];
+    expect(pod?.spec?.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 });
+    expect(pod?.spec?.containers[0]?.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    const status = pod?.status?.containerStatuses?.[0];
+    expect(status?.image).toBe(prometheusImage);
+    expect(status?.restartCount).toBe(0);
+    const name = pod?.metadata?.name ?? '';
+    const { stdout } = await kubectl(['-n', namespace, 'exec', name, '--', 'sh', '-c', 'id -u; id -g; ls /prometheus'], 60_000);
+    expect(stdout.split('\n').slice(0, 2)).toEqual(['65534', '65534']);
+    expect(stdout).toMatch(/^wal$/m);
+    // Discovery through the Role (a forbidden watch logs an error), every scrape, the TSDB: no error on
+    // the way but one. While a driver starts, Spark's UI answers every path with its "Spark is starting
+    // up" page (text/html; SparkUI's initHandler until attachAllHandlers), which Prometheus 3 refuses
+    // with an ERROR: expected in the first seconds of each stage (its scrapes succeed afterwards, above).
+    const log = await core.readNamespacedPodLog({ namespace, name });
+    expect(log).toMatch(/Server is ready to receive web requests/);
+    const sparkStarting = (line: string) => /scrape_pool=spark-(driver|executors) /.test(line) && line.includes('content_type="text/html;charset=utf-8"');
+    expect(log.split('\n').filter((line) => /level=ERROR/.test(line) && !sparkStarting(line))).toEqual([]);
+  });
+
+  it('writes both Iceberg tables under the catalog warehouse in the silver bucket (s3a://lakebench-silver/warehouse), bronze in its bucket, nothing in the gold bucket', async () => {
+    requireFirstRun();
+    // The runner's default warehouse for a Hive catalog (cluster-settings.ts): s3a://<silver bucket>/warehouse;
+    // Iceberg's HiveCatalog puts a namespace at <warehouse>/<namespace>.db and a table in a folder of its name.
+    const warehouse = 's3a://lakebench-silver/warehouse';
+    const client = s3Client(site!.minio);
+    try {
+      const silverKeys = new Set(await listAllKeys(client, 'lakebench-silver'));
+      for (const [schema, table] of [['silver', 'customer_interactions_enriched'], ['gold', 'customer_executive_dashboard']] as const) {
+        const location = `${warehouse}/${schema}.db/${table}`;
+        const ddl = (await trino(`SHOW CREATE TABLE lakehouse.${schema}.${table}`)).flat().join('\n');
+        expect(ddl, `${schema}.${table}`).toContain(`location = '${location}'`);
+        // Every data file the table's current snapshot names is an object under that location.
+        const files = (await trino(`SELECT file_path FROM lakehouse.${schema}."${table}$files"`)).map((row) => row[0] ?? '');
+        expect(files.length, `${schema}.${table} data files`).toBeGreaterThan(0);
+        for (const file of files) {
+          expect(file.startsWith(`${location}/data/`), file).toBe(true);
+          expect(silverKeys.has(file.slice('s3a://lakebench-silver/'.length)), `${file} in MinIO`).toBe(true);
+        }
+        if (schema === 'gold') expect(files, 'gold is one file (docs/pipeline.md §1)').toHaveLength(1);
+        const metadata = [...silverKeys].filter((k) => k.startsWith(`warehouse/${schema}.db/${table}/metadata/`) && k.endsWith('.metadata.json'));
+        expect(metadata.length, `${schema}.${table} metadata`).toBeGreaterThan(0);
+      }
+      // Bronze: plain Parquet and the datagen manifest in the bronze bucket.
+      const bronze = await listAllKeys(client, 'lakebench-bronze');
+      expect(bronze.filter((k) => k.startsWith('customer/interactions/') && k.endsWith('.parquet'))).toHaveLength(firstMetrics?.datagen?.files ?? -1);
+      expect(bronze).toContain('customer/_manifest/manifest.json');
+      // The gold bucket is only for path-based Delta tables (tableFormat: delta): with Iceberg, nothing goes there.
+      expect(await listAllKeys(client, 'lakebench-gold'), 'lakebench-gold').toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  }, 5 * 60_000);
 
   /** A Job with the chart's runner pod (same ServiceAccount, config, security), as `kubectl create job --from` makes one. */
   async function jobFromRunnerTemplate(name: string, command?: string[]): Promise<void> {
@@ -318,9 +438,6 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     if (command) template.spec!.containers[0]!.command = command;
     await batch.createNamespacedJob({ namespace, body: { metadata: { name }, spec: { backoffLimit: 0, template } } });
   }
-  const requireFirstRun = () => {
-    if (!firstRunId) throw new Error('not run: the install has no finished run (see the test above)');
-  };
 
   it('a runner pod deleted while a Spark stage runs leaves an incomplete record and no SparkApplication', async () => {
     requireFirstRun();
@@ -373,19 +490,16 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     expect(log, log).not.toMatch(/\bfailed\b/i);
     const apps = (await custom.listNamespacedCustomObject({ ...SPARK, namespace })) as { items: unknown[] };
     expect(apps.items, 'SparkApplications after cleanup').toEqual([]);
-    const client = s3Client(minio!);
+    const client = s3Client(site!.minio);
     try {
-      for (const bucket of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold']) {
-        const keys = ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key);
-        expect(keys, `${bucket} after cleanup`).toEqual([]);
-      }
+      for (const bucket of lakehouseBuckets.filter((b) => b !== resultsBucket)) expect(await listAllKeys(client, bucket), `${bucket} after cleanup`).toEqual([]);
     } finally {
       client.destroy();
     }
     await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' });
 
     await helm(state, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '3m'], 200_000);
-    installed = false;
+    site!.installed = false;
     // Whatever carries the release's instance label, the chart's own objects and those the runner made.
     const selector = `app.kubernetes.io/instance=${release}`;
     const kinds = 'pods,persistentvolumeclaims,jobs,cronjobs,deployments,statefulsets,services,configmaps,secrets,serviceaccounts,roles,rolebindings,leases,sparkapplications';

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageReportSchema } from '../../runner/src/model/stage-report.js';
-import { entryFromOutcome, readJobReport } from '../../runner/src/spark-jobs/read-report.js';
+import { readJobReport } from '../../runner/src/spark-jobs/read-report.js';
+import { entryFromReport } from '../../runner/src/model/stage-entry.js';
 import { freePort } from '../harness/ports.js';
 import { bronzeManifestUri } from '../../runner/src/spark-jobs/job-config.js';
 import { BUCKETS, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
@@ -42,8 +43,8 @@ describe('failing Spark jobs', () => {
     const manifestUri = `s3a://${BUCKETS.bronze}/elsewhere/_manifest/manifest.json`;
     const { run, outcome } = await runSparkStage(s, 'silver-build', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'silver-no-manifest.json'), manifestUri }));
     expect(run.exitCode).toBe(1);
-    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
-    const report = stageReportSchema.parse(outcome.report);
+    if (outcome.extras.metrics_source === 'runner-observed') throw new Error(outcome.error?.message);
+    const report = stageReportSchema.parse(outcome);
     expect(report.status).toBe('failed');
     expect(report.error?.reason).toBe('BRONZE_MISSING');
     expect(report.error?.message).toBe(`no datagen manifest at ${manifestUri}: bronze was not generated there, or its generation did not finish`);
@@ -58,8 +59,8 @@ describe('failing Spark jobs', () => {
     }));
     expect(doc.bronze.manifest).toEqual({ uri: bronzeManifestUri(BUCKETS.bronze), files: b.manifest.totals.file_count, total_rows: b.manifest.totals.total_rows, total_bytes: b.manifest.totals.total_bytes, fingerprint: b.manifest.data_fingerprint });
     expect(run.exitCode).toBe(1);
-    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
-    const report = stageReportSchema.parse(outcome.report);
+    if (outcome.extras.metrics_source === 'runner-observed') throw new Error(outcome.error?.message);
+    const report = stageReportSchema.parse(outcome);
     expect(report.status).toBe('failed');
     expect(report.error?.reason).toBe('MANIFEST_MISMATCH');
     const rows = b.manifest.totals.total_rows;
@@ -75,8 +76,8 @@ describe('failing Spark jobs', () => {
     const { stack: s, bronze: b, scratch: dir } = ready();
     const { run, outcome } = await runSparkStage(s, 'silver-build', b.ctx, jobSettings(s, { metricsUri: path.join(dir, 'silver-missing.json') }));
     expect(run.exitCode).toBe(1);
-    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
-    const report = stageReportSchema.parse(outcome.report);
+    if (outcome.extras.metrics_source === 'runner-observed') throw new Error(outcome.error?.message);
+    const report = stageReportSchema.parse(outcome);
     expect(report.status).toBe('failed');
     expect(report.error?.reason).toBe('BRONZE_MISSING');
     expect(report.error?.message).toContain('s3a://lakebench-bronze/customer/interactions/');
@@ -90,10 +91,10 @@ describe('failing Spark jobs', () => {
     const settings = jobSettings(s, { metricsUri: `s3a://${RESULTS_BUCKET}/failures/gold-bad-catalog.json`, catalog: { kind: 'rest', name: 'lakehouse', uri, warehouse: null, oauth2: null } });
     const { run, outcome } = await runSparkStage(s, 'gold-finalize', b.ctx, settings);
     expect(run.exitCode).toBe(1);
-    if (outcome.source !== 'stage-report') throw new Error(outcome.error.message);
-    expect(outcome.report.status).toBe('failed');
-    expect(outcome.report.error?.reason).toBe('CATALOG');
-    expect(outcome.report.error?.message).toMatch(/connect|refused|127\.0\.0\.1/i);
+    if (outcome.extras.metrics_source === 'runner-observed') throw new Error(outcome.error?.message);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error?.reason).toBe('CATALOG');
+    expect(outcome.error?.message).toMatch(/connect|refused|127\.0\.0\.1/i);
   });
 
   it('a job that cannot write its metrics document is a failure the runner observed', async () => {
@@ -101,8 +102,8 @@ describe('failing Spark jobs', () => {
     const settings = jobSettings(s, { metricsUri: 's3a://no-such-bucket-lakebench/stages/bronze-verify.json' });
     const { run, outcome } = await runSparkStage(s, 'bronze-verify', b.ctx, settings);
     expect(run.exitCode).not.toBe(0);
-    expect(outcome.source).toBe('runner-observed');
-    const entry = entryFromOutcome(outcome, 'bronze-verify', new Date(Date.now() - 1000), new Date(), RESOURCES);
+    expect(outcome.extras.metrics_source).toBe('runner-observed');
+    const entry = entryFromReport(outcome, RESOURCES);
     expect(entry).toMatchObject({ name: 'bronze-verify', engine: 'spark', status: 'failed', metrics_source: 'runner-observed' });
     expect(entry.error?.reason).toBe('STAGE_NO_METRICS');
   });
@@ -112,10 +113,10 @@ describe('failing Spark jobs', () => {
     const storage = { endpoint: s.minio.endpoint, region: s.minio.region, path_style: true };
     for (const metrics_uri of [path.join(dir, 'never-written.json'), `s3a://${RESULTS_BUCKET}/never-written.json`]) {
       const outcome = await readJobReport({ stage: 'gold-finalize', run_id: b.ctx.runId, metrics_uri, storage }, 0);
-      expect(outcome).toMatchObject({ source: 'runner-observed', error: { reason: 'STAGE_NO_METRICS' } });
+      expect(outcome).toMatchObject({ status: 'failed', extras: { metrics_source: 'runner-observed' }, error: { reason: 'STAGE_NO_METRICS' } });
     }
     // The document the bronze-missing test left belongs to this run's silver-build, not to gold-finalize.
     const other = await readJobReport({ stage: 'gold-finalize', run_id: b.ctx.runId, metrics_uri: path.join(dir, 'silver-missing.json'), storage }, 0);
-    expect(other).toMatchObject({ source: 'runner-observed', error: { reason: 'STAGE_BAD_METRICS' } });
+    expect(other).toMatchObject({ status: 'failed', extras: { metrics_source: 'runner-observed' }, error: { reason: 'STAGE_BAD_METRICS' } });
   });
 });

@@ -36,9 +36,9 @@ async function sparkStage(stage: BatchStage, settings: Partial<SparkJobSettings>
   const { stack: s, bronze: b, scratch: dir } = ready();
   const ctx = { ...b.ctx, config: { ...b.ctx.config, silver: { ...b.ctx.config.silver, ...silver } } };
   const run: StageRun = await runSparkStage(s, stage, ctx, jobSettings(s, { metricsUri: metricsUri ?? path.join(dir, `${stage}-${Date.now()}.json`), ...settings }));
-  if (run.outcome.source !== 'stage-report') throw new Error(`no metrics document: ${run.outcome.error.message}\n${run.run.stderr.slice(-3000)}`);
-  expect(run.run.exitCode, run.outcome.report.error?.message ?? run.run.stderr.slice(-3000)).toBe(0);
-  const report = stageReportSchema.parse(run.outcome.report);
+  if (run.outcome.extras.metrics_source === 'runner-observed') throw new Error(`no metrics document: ${run.outcome.error?.message}\n${run.run.stderr.slice(-3000)}`);
+  expect(run.run.exitCode, run.outcome.error?.message ?? run.run.stderr.slice(-3000)).toBe(0);
+  const report = stageReportSchema.parse(run.outcome);
   expect(report.engine).toBe('spark');
   return report;
 }

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
 import { failTimes } from '../harness/kube/fault-proxy.js';
-import { monitorSparkApplication, type SparkOutcome } from '../../runner/src/platforms/kubernetes/spark-monitor.js';
+import { monitorSparkApplication, type SparkApplicationEnd } from '../../runner/src/platforms/kubernetes/spark-monitor.js';
 import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
 import { apiErrorOf } from '../harness/kube/index.js';
 
@@ -59,11 +59,11 @@ describe('spark monitor (watch cache on)', () => {
     const [outcome] = await Promise.all([monitor(client, 'lakebench-silver-build'), succeed(op, 'lakebench-silver-build', 300)]);
     // SUCCEEDING is already success (docs/pipeline.md §9.3): the monitor may end there or at COMPLETED.
     expect(['SUCCEEDING', 'COMPLETED']).toContain(outcome.state);
-    expect(outcome).toMatchObject({ succeeded: true, reason: null, driverPod: 'lakebench-silver-build-driver', driverExitCode: 0, logTail: null });
+    expect(outcome).toMatchObject({ succeeded: true, reason: null, driver_pod: 'lakebench-silver-build-driver', driver_exit_code: 0, log_tail: null });
     // The pod's own times, not when the runner saw them (the test ran hours after 2026-01-01).
-    expect(outcome.driverStartedAt).toBe('2026-01-01T00:00:20Z');
-    expect(outcome.driverFinishedAt).toBe('2026-01-01T00:03:20Z');
-    expect(Date.parse(outcome.submittedAt ?? '')).toBeGreaterThan(Date.parse(T0));
+    expect(outcome.driver_started_at).toBe('2026-01-01T00:00:20Z');
+    expect(outcome.driver_finished_at).toBe('2026-01-01T00:03:20Z');
+    expect(Date.parse(outcome.submitted_at ?? '')).toBeGreaterThan(Date.parse(T0));
   });
 
   it('executor OOM: FAILED with reason OOMKilled, the error message and the redacted driver log tail', async () => {
@@ -85,18 +85,18 @@ describe('spark monitor (watch cache on)', () => {
       await op.podTerminated(driver, { startedAt: START, finishedAt: '2026-01-01T00:01:30Z', exitCode: 1, reason: 'Error' });
       await op.setState(app, 'FAILED', 'driver container failed with ExitCode: 1, Reason: Error');
     };
-    let outcome: SparkOutcome;
+    let outcome: SparkApplicationEnd;
     try {
       [outcome] = await Promise.all([monitor(client, app), script()]);
     } finally {
       env.proxy.setRule(undefined);
     }
-    expect(outcome).toMatchObject({ state: 'FAILED', succeeded: false, reason: 'OOMKilled', driverExitCode: 1, driverFinishedAt: '2026-01-01T00:01:30Z' });
+    expect(outcome).toMatchObject({ state: 'FAILED', succeeded: false, reason: 'OOMKilled', driver_exit_code: 1, driver_finished_at: '2026-01-01T00:01:30Z' });
     expect(outcome.message).toContain('driver container failed with ExitCode: 1');
     expect(outcome.message).toContain('executor pods OOMKilled: lakebench-gold-finalize-exec-1');
-    expect(outcome.logTail).toContain('ExecutorLostFailure');
-    expect(outcome.logTail).not.toContain('SuperSecret123');
-    expect(outcome.logTail).not.toContain('AKIAABCDEFGHIJKLMNOP');
+    expect(outcome.log_tail).toContain('ExecutorLostFailure');
+    expect(outcome.log_tail).not.toContain('SuperSecret123');
+    expect(outcome.log_tail).not.toContain('AKIAABCDEFGHIJKLMNOP');
     // The log was asked for with tailLines, for the driver container, under the runner's Role.
     expect(env.proxy.requests.some((r) => r.path.includes('/pods/lakebench-gold-finalize-driver/log?') && r.path.includes('tailLines=80') && r.path.includes('container=spark-kubernetes-driver'))).toBe(true);
   });
@@ -106,7 +106,7 @@ describe('spark monitor (watch cache on)', () => {
     const app = 'lakebench-bronze-verify';
     await op.createApp(app);
     const [outcome] = await Promise.all([monitor(client, app), op.setState(app, 'SUBMISSION_FAILED', 'failed to run spark-submit: ConfigMap lakebench-scripts-abc not found')]);
-    expect(outcome).toMatchObject({ state: 'SUBMISSION_FAILED', succeeded: false, reason: 'SUBMISSION_FAILED', driverPod: null, driverStartedAt: null, logTail: null });
+    expect(outcome).toMatchObject({ state: 'SUBMISSION_FAILED', succeeded: false, reason: 'SUBMISSION_FAILED', driver_pod: null, driver_started_at: null, log_tail: null });
     expect(outcome.message).toContain('ConfigMap lakebench-scripts-abc not found');
   });
 
@@ -126,7 +126,7 @@ describe('spark monitor (watch cache on)', () => {
     await op.podTerminated(driver, { startedAt: START, finishedAt: END, exitCode: 0, reason: 'Completed' });
     await op.setState(app, 'COMPLETED');
     const outcome = await run;
-    expect(outcome).toMatchObject({ state: 'COMPLETED', succeeded: true, driverFinishedAt: END });
+    expect(outcome).toMatchObject({ state: 'COMPLETED', succeeded: true, driver_finished_at: END });
     expect((outcome.watch.app?.dropped ?? 0) + (outcome.watch.pods?.dropped ?? 0)).toBeGreaterThanOrEqual(1);
     const watches = env.proxy.requests.slice(from).filter((r) => r.watch && r.path.includes('sparkapplications'));
     expect(watches.length).toBe(2);

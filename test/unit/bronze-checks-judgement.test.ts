@@ -2,31 +2,19 @@
 // file-set and schema messages, and the stage's status and message from its gates. The declared
 // columns are the generator's own (BRONZE_COLUMNS), the thresholds the config's defaults.
 import { describe, expect, it } from 'vitest';
-import { failedChecks, fileSetMismatches, judgeBronze, schemaMismatches, type BronzeObservations } from '../../runner/src/model/bronze-checks.js';
+import { failedChecks, fileSetMismatches, judgeBronze, schemaMismatches } from '../../runner/src/model/bronze-checks.js';
+import { cleanBronzeObservations } from '../fixtures/bronze-observations.js';
 import { BRONZE_COLUMNS } from '../../runner/src/datagen/columns.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 
 const thresholds = (overrides: Record<string, unknown> = {}) => validateConfig({ quality: { thresholds: overrides } }, 'test').quality.thresholds;
 const declared = BRONZE_COLUMNS.map((c) => ({ name: c.name, type: c.type }));
 
-// 10,000 rows with the dirt a dirty_ratio of 0.08 produces (5.33% malformed emails, 3.04% phones, 2% duplicates).
-const clean: BronzeObservations = {
-  fileSetMismatches: [],
-  schemaMismatches: [],
-  rows: 10_000,
-  expectedRows: 10_000,
-  notNullViolations: 0,
-  structuralViolations: 0,
-  domainViolations: 0,
-  eventTsMin: '2024-01-01T00:00:03.000000Z',
-  eventTsMax: '2025-12-30T23:59:58.000000Z',
-  window: { start: '2024-01-01T00:00:00.000Z', end: '2025-12-31T00:00:00.000Z' },
-  payloadViolations: 0,
-  emailMalformed: 533,
-  phoneUnnormalizable: 304,
-  duplicateSuspected: 200,
-  dirtyRatio: 0.08,
-};
+// Clean observations of real generated bronze (test/fixtures/bronze-observations.ts); each test
+// breaches one field. Rates below are proportions of its row count, so they hold at any file size.
+const clean = await cleanBronzeObservations();
+const ROWS = clean.rows ?? 0;
+const share = (rate: number) => Math.round(ROWS * rate);
 
 describe('bronze file set: what differs from the manifest, one message per object', () => {
   it('is empty when every object matches', () => {
@@ -92,7 +80,7 @@ describe('bronze judgement: the stage fails with QUALITY_GATE when any gate fail
   });
 
   it('only warns on a breach of a warn-mode gate: the stage succeeds with a WARN check', () => {
-    const j = judgeBronze({ ...clean, duplicateSuspected: 600 }, thresholds({ duplicate_suspected_rate: { max: 0.05, mode: 'warn' } }));
+    const j = judgeBronze({ ...clean, duplicateSuspected: share(0.06) }, thresholds({ duplicate_suspected_rate: { max: 0.05, mode: 'warn' } }));
     expect(j.status).toBe('succeeded');
     expect(j.error).toBeNull();
     expect(j.validation!.find((c) => c.name === 'duplicate_suspected_rate')?.status).toBe('WARN');

@@ -4,6 +4,7 @@
 // judge goes through the same function with the job's nullable counts.
 import { describe, expect, it } from 'vitest';
 import { evaluateBronze, observedCount, type BronzeObservations } from '../../runner/src/model/bronze-checks.js';
+import { cleanBronzeObservations } from '../fixtures/bronze-observations.js';
 import { judgeSparkBronze, SPARK_BRONZE_TYPES, type SparkBronzeObservations } from '../../runner/src/spark-jobs/bronze-judge.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 import { QUALITY_CHECKS, type QualityCheckName } from '../../runner/src/config/schema.js';
@@ -16,24 +17,11 @@ import type { ValidationCheck } from '../../runner/src/model/metrics.js';
 
 const thresholds = (overrides: Record<string, unknown> = {}) => validateConfig({ quality: { thresholds: overrides } }, 'test').quality.thresholds;
 
-// 10,000 rows with the dirt a dirty_ratio of 0.08 produces: 5.33% malformed emails, 3.04% phones, 2% duplicates.
-const clean: BronzeObservations = {
-  fileSetMismatches: [],
-  schemaMismatches: [],
-  rows: 10_000,
-  expectedRows: 10_000,
-  notNullViolations: 0,
-  structuralViolations: 0,
-  domainViolations: 0,
-  eventTsMin: '2024-01-01T00:00:03.000000Z',
-  eventTsMax: '2025-12-30T23:59:58.000000Z',
-  window: { start: '2024-01-01T00:00:00.000Z', end: '2025-12-31T00:00:00.000Z' },
-  payloadViolations: 0,
-  emailMalformed: 533,
-  phoneUnnormalizable: 304,
-  duplicateSuspected: 200,
-  dirtyRatio: 0.08,
-};
+// Clean observations of real generated bronze (test/fixtures/bronze-observations.ts); each test
+// breaches one field. Rates below are proportions of its row count, so they hold at any file size.
+const clean = await cleanBronzeObservations();
+const ROWS = clean.rows ?? 0;
+const share = (rate: number) => Math.round(ROWS * rate);
 
 const statuses = (checks: ValidationCheck[]) => Object.fromEntries(checks.map((c) => [c.name, c.status]));
 const byName = (checks: ValidationCheck[], name: QualityCheckName) => checks.find((c) => c.name === name)!;
@@ -42,15 +30,15 @@ const byName = (checks: ValidationCheck[], name: QualityCheckName) => checks.fin
 const BREACHES: Record<QualityCheckName, Partial<BronzeObservations>> = {
   file_set: { fileSetMismatches: ['part-000003.parquet: 100 bytes, manifest says 200'] },
   schema: { schemaMismatches: ['missing column interaction_payload'] },
-  row_count: { rows: 9_999, emailMalformed: 533, phoneUnnormalizable: 304, duplicateSuspected: 200 },
+  row_count: { rows: ROWS - 1 },
   not_null: { notNullViolations: 1 },
   structural_nulls: { structuralViolations: 3 },
   domains: { domainViolations: 2 },
   payload: { payloadViolations: 1 },
-  email_malformed_rate: { emailMalformed: 1_200 },
-  phone_unnormalizable_rate: { phoneUnnormalizable: 800 },
-  duplicate_suspected_rate: { duplicateSuspected: 600 },
-  dirt_present: { emailMalformed: 100 },
+  email_malformed_rate: { emailMalformed: share(0.12) },
+  phone_unnormalizable_rate: { phoneUnnormalizable: share(0.08) },
+  duplicate_suspected_rate: { duplicateSuspected: share(0.06) },
+  dirt_present: { emailMalformed: share(0.01) },
 };
 
 describe('bronze gates: every check can fail and warn', () => {
@@ -75,13 +63,13 @@ describe('bronze gates: every check can fail and warn', () => {
   it('names the event times that leave the window as a domains breach', () => {
     const checks = evaluateBronze({ ...clean, eventTsMax: '2025-12-31T00:00:00.000000Z' }, thresholds());
     expect(byName(checks, 'domains')).toMatchObject({ status: 'FAIL', observed: 1 });
-    expect(byName(checks, 'domains').detail).toContain('event_timestamp range 2024-01-01T00:00:03.000000Z … 2025-12-31T00:00:00.000000Z leaves the window');
+    expect(byName(checks, 'domains').detail).toContain(`event_timestamp range ${clean.eventTsMin} … 2025-12-31T00:00:00.000000Z leaves the window`);
   });
 
   it('fails a rate the default accepts once the configured max is tightened', () => {
     expect(byName(evaluateBronze(clean, thresholds()), 'duplicate_suspected_rate').status).toBe('PASS');
     const tight = byName(evaluateBronze(clean, thresholds({ duplicate_suspected_rate: { max: 0.001 } })), 'duplicate_suspected_rate');
-    expect(tight).toMatchObject({ status: 'FAIL', observed: 0.02, threshold: 0.001, mode: 'fail' });
+    expect(tight).toMatchObject({ status: 'FAIL', observed: (clean.duplicateSuspected ?? Number.NaN) / ROWS, threshold: 0.001, mode: 'fail' });
   });
 });
 
@@ -109,12 +97,12 @@ describe('bronze gates: an observation nobody made fails as "not observed"', () 
     const checks = evaluateBronze({ ...clean, rows: null }, thresholds());
     const notObserved = checks.filter((c) => c.status === 'FAIL' && c.observed === null).map((c) => c.name);
     expect(notObserved).toEqual(['row_count', 'email_malformed_rate', 'phone_unnormalizable_rate', 'duplicate_suspected_rate', 'dirt_present']);
-    expect(byName(checks, 'row_count').detail).toBe('not observed: no row count (manifest says 10000)');
+    expect(byName(checks, 'row_count').detail).toBe(`not observed: no row count (manifest says ${clean.expectedRows})`);
   });
 
   it('zero rows read: the rates have nothing to divide by and fail as not observed', () => {
     const checks = evaluateBronze({ ...clean, rows: 0, emailMalformed: 0, phoneUnnormalizable: 0, duplicateSuspected: 0 }, thresholds());
-    expect(byName(checks, 'row_count')).toMatchObject({ status: 'FAIL', observed: 10_000 });
+    expect(byName(checks, 'row_count')).toMatchObject({ status: 'FAIL', observed: clean.expectedRows });
     for (const name of ['email_malformed_rate', 'phone_unnormalizable_rate', 'duplicate_suspected_rate', 'dirt_present'] as const) {
       expect(byName(checks, name)).toMatchObject({ status: 'FAIL', observed: null });
     }
@@ -139,7 +127,7 @@ describe('the Spark judge: null counts from the job are not observed, never zero
   const aggregates = emptyAggregates();
   const manifest = buildManifest(
     params,
-    [{ index: 0, key: 'part-000000.parquet', stream_key: 'k', rows: 10_000, bytes: 100, first_id: 0, last_id: 9_999, content_hash: 'sha256:0', event_ts_min: clean.eventTsMin!, event_ts_max: clean.eventTsMax!, aggregates }],
+    [{ index: 0, key: 'part-000000.parquet', stream_key: 'k', rows: ROWS, bytes: 100, first_id: 0, last_id: ROWS - 1, content_hash: 'sha256:0', event_ts_min: clean.eventTsMin!, event_ts_max: clean.eventTsMax!, aggregates }],
     new Date(0),
   );
   const observations = (counts: Partial<SparkBronzeObservations['counts']>): SparkBronzeObservations => ({
@@ -152,14 +140,14 @@ describe('the Spark judge: null counts from the job are not observed, never zero
     missing_count: 0,
     schema: BRONZE_COLUMNS.map((c) => ({ name: c.name, type: SPARK_BRONZE_TYPES[c.type] })),
     counts: {
-      rows: 10_000,
-      not_null_violations: 0,
-      structural_violations: 0,
-      domain_violations: 0,
-      payload_violations: 0,
-      email_malformed: 533,
-      phone_unnormalizable: 304,
-      duplicate_suspected: 200,
+      rows: ROWS,
+      not_null_violations: clean.notNullViolations,
+      structural_violations: clean.structuralViolations,
+      domain_violations: clean.domainViolations,
+      payload_violations: clean.payloadViolations,
+      email_malformed: clean.emailMalformed,
+      phone_unnormalizable: clean.phoneUnnormalizable,
+      duplicate_suspected: clean.duplicateSuspected,
       event_ts_min: clean.eventTsMin,
       event_ts_max: clean.eventTsMax,
       ...counts,

@@ -39,6 +39,17 @@ describe("a stage's entry from its own report", () => {
     expect([instant.throughput_gb_per_second, instant.throughput_rows_per_second]).toEqual([null, null]);
   });
 
+  it('carries every figure the report measured into the entry unchanged', () => {
+    const figures = {
+      input_bytes: 5 * GiB, output_bytes: 2 * GiB, input_rows: 1_000_000, output_rows: 980_000, files_read: 40, files_written: 12, commit_seconds: 1.5,
+      strategy: 'chunked', skew_factor: 1.25, reference_date: '2025-12-30', validation: [{ name: 'row_count', status: 'PASS' as const, observed: 1, expected: 1, threshold: null, mode: 'fail' as const, detail: 'ok' }],
+      self_checks: [{ name: 'gold_rows', passed: true, expected: 3, observed: 3 }],
+    };
+    expect(entryFromReport(report(20, figures), res)).toMatchObject(figures);
+    // A stage's entry the runner observed starts from the same keys, all unknown.
+    expect(observedEntry('silver-build', 'spark', start, after(1), 'failed', res)).toMatchObject(Object.fromEntries(Object.keys(figures).map((k) => [k, null])));
+  });
+
   it("keeps a failed stage's status and reason", () => {
     const e = entryFromReport(report(5, { status: 'failed', error: { message: 'schema mismatch', reason: 'QUALITY_GATE' } }), res);
     expect(e.status).toBe('failed');

@@ -29,6 +29,17 @@ describe('verdict', () => {
     expect(verdict(base)).toEqual({ status: 'PASSED', reasons: [] });
   });
 
+  it('warns when silver wrote more files than max(2 × expected, expected + 1000), reading expected_files through its schema', () => {
+    const silver = (files_written: number, expected_files: unknown) => clean.stages.map((s) => (s.name === 'silver-build' ? { ...s, files_written, extras: { expected_files } } : s));
+    expect(codes({ stages: silver(1730, 730) })).toEqual([]);
+    expect(codes({ stages: silver(1731, 730) })).toEqual(['WARNING SILVER_FILES_ABOVE_BOUND']);
+    expect(codes({ stages: silver(4000, 2000) })).toEqual([]);
+    expect(codes({ stages: silver(4001, 2000) })).toEqual(['WARNING SILVER_FILES_ABOVE_BOUND']);
+    // Only a file count is a bound: text or a fraction is not guessed at.
+    expect(codes({ stages: silver(99_999, '730') })).toEqual([]);
+    expect(codes({ stages: silver(99_999, 730.5) })).toEqual([]);
+  });
+
   it('warns on a warn-mode quality breach', () => {
     const warned = makeMetrics({ qualityWarning: true });
     const v = verdict({ ...base, stages: warned.stages });

@@ -9,6 +9,7 @@ import { resultsCommand } from './results-command.js';
 import { planCommand } from './plan-command.js';
 import { recommendCommand } from './recommend-command.js';
 import { datagenWorkerCommand, datagenFinalizeCommand } from './datagen-worker-command.js';
+import { datagenLandCommand } from './datagen-land-command.js';
 import { statusCommand } from './status-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { BadInputError } from '../util/errors.js';
@@ -28,6 +29,7 @@ export function lakebenchParser(args: string[]): Argv {
     .command(recommendCommand)
     .command(datagenWorkerCommand)
     .command(datagenFinalizeCommand)
+    .command(datagenLandCommand)
     .demandCommand(1, 'choose a command')
     .strict()
     .help()

@@ -6,6 +6,8 @@ import { loadConfig } from '../config/load.js';
 import { manifestSchema, type Manifest } from '../datagen/manifest.js';
 import { newRunId, RUN_ID_PATTERN } from '../model/run-id.js';
 import { planYaml, runPlan } from '../platforms/kubernetes/manifests/plan.js';
+import { continuousPlanYaml } from '../platforms/kubernetes/streaming/continuous-plan.js';
+import { declaredClusterCpu } from '../platforms/kubernetes/streaming/streaming-sizing.js';
 import { BadInputError } from '../util/errors.js';
 import { numberOption } from './number-flag.js';
 
@@ -33,7 +35,9 @@ export const planCommand = {
     const config = loadConfig(args.config, { scale: args.scale });
     const runId = args.runId ?? newRunId();
     if (!RUN_ID_PATTERN.test(runId)) throw new BadInputError(`expected a run id like 20261121-143005-3fa9c2, got ${runId}`, '--run-id');
-    const plan = runPlan(config, { runId, manifest: args.manifest ? readManifest(args.manifest) : undefined });
-    process.stdout.write(planYaml(plan));
+    const manifest = args.manifest ? readManifest(args.manifest) : undefined;
+    const plan = runPlan(config, { runId, manifest });
+    // A continuous run submits the streaming jobs and the landing instead of the batch stages.
+    process.stdout.write(config.pipeline.mode === 'continuous' ? continuousPlanYaml(config, plan, manifest, declaredClusterCpu(config)) : planYaml(plan));
   },
 };

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { alwaysOnFor, largestFeasibleScale, requirement, type Cluster } from '../model/sizing.js';
 import { sizingOptions } from '../model/sizing-options.js';
 import { DEFAULT_ENGINE, preflightLines, requirementLines, stageLines } from '../platforms/kubernetes/manifests/sizing-table.js';
+import { streamingLines, streamingSizing } from '../platforms/kubernetes/streaming/streaming-sizing.js';
 import { BadInputError } from '../util/errors.js';
 import { numberOption } from './number-flag.js';
 
@@ -43,10 +44,12 @@ export const recommendCommand = {
     // The search keeps the overrides; the datagen pod count follows the scale unless the config fixes it.
     const largest = cluster ? largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, opts) : undefined;
     const preflight = cluster ? preflightLines(req, cluster) : undefined;
+    // Continuous mode's three jobs at once, capped by the streaming budget when the cluster is known.
+    const streaming = streamingSizing(config, config.scale, cluster ? { cpu: cluster.nodes * cluster.nodeCpu, source: `${cluster.nodes} nodes × ${cluster.nodeCpu} CPU` } : undefined);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ requirement: req, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ requirement: req, streaming, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);
     } else {
-      const lines = [`Lakebench sizing at scale ${config.scale} (Spark ${opts.sparkVersion}; one model: runner/src/model/sizing.ts)`, '', ...stageLines(req), '', ...requirementLines(req)];
+      const lines = [`Lakebench sizing at scale ${config.scale} (Spark ${opts.sparkVersion}; one model: runner/src/model/sizing.ts)`, '', ...stageLines(req), '', ...requirementLines(req), '', ...streamingLines(streaming)];
       if (preflight) {
         lines.push('', ...preflight.lines);
         lines.push(largest === null ? 'largest feasible scale: none (not even scale 0.01 fits)' : `largest feasible scale: ${largest}`);

@@ -27,6 +27,16 @@ export function scorecardText(m: Metrics, reportPath: string): string {
     }
     lines.push(`  answer checks: ${m.benchmark.answer_checks.passed} passed, ${m.benchmark.answer_checks.failed} failed, ${m.benchmark.answer_checks.skipped} skipped`);
   }
+  const c = m.continuous?.scorecard;
+  if (c) {
+    lines.push(
+      '',
+      `  data freshness       ${n(c.data_freshness_seconds, 1, ' s')} (worst)`,
+      `  query-time fresh.    ${n(c.query_time_freshness_seconds, 1, ' s')} (median)`,
+      `  ingest               ${n(c.sustained_throughput_rps, 0, ' rows/s')}, ratio ${n(c.ingest_ratio, 3)}${c.pipeline_saturated ? ' (saturated)' : ''}`,
+      `  rounds               ${c.benchmark_rounds_count} run, ${c.rounds_skipped} skipped`,
+    );
+  }
   if (m.verdict.reasons.length) {
     lines.push('', '  verdict reasons:');
     for (const r of m.verdict.reasons) lines.push(`    ${r.severity} ${r.code}: ${r.message.split('\n')[0]}`);

@@ -2,6 +2,7 @@
 // chart renders its runner ConfigMap in exactly this shape (charts/lakebench/templates/runner/).
 // Every object is strict: an unknown key is an error, never silently ignored.
 import { z } from 'zod';
+import cron from 'node-cron';
 import { DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_TYPE, DEFAULT_CLUSTER_QUERY_ENGINE, DEFAULT_SCALE, DEFAULT_TABLE_FORMAT, MAX_SCALE, MIN_SCALE } from './defaults.js';
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?Z)?$/;
@@ -83,6 +84,54 @@ const stageResources = z.strictObject({
   driverCoreRequest: z.number().positive().max(1024).optional().describe('CPU the driver pod requests, in cores; default driverCores'),
 });
 
+/**
+ * Continuous mode (docs/pipeline.md §8): how long, how fast files land, the three jobs' triggers and
+ * the in-stream rounds. Seconds may be small so a test runs in a minute or two.
+ */
+const continuousSchema = z
+  .strictObject({
+    durationSeconds: z.number().int().min(60, 'a continuous run lasts at least 60 s').max(MAX_TIMEOUT_SECONDS).default(1800),
+    landing: z
+      .strictObject({
+        filesPerMinute: z.number().positive().max(6000).optional().describe('extra bronze files landed per minute'),
+        mbPerSecond: z.number().positive().max(100_000).optional().describe('bytes landed per second, in MB (files of datagen.fileSizeMb)'),
+      })
+      .refine((l) => !(l.filesPerMinute !== undefined && l.mbPerSecond !== undefined), { message: 'give filesPerMinute or mbPerSecond, not both' })
+      .prefault({}),
+    triggers: z
+      .strictObject({
+        bronzeSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).default(30).describe('bronze-ingest trigger interval'),
+        silverSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).default(60).describe('silver-stream trigger interval'),
+        goldRefreshSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).default(300).describe('gold-refresh period (a refresh longer than this is warned about)'),
+      })
+      .prefault({}),
+    maxFilesPerTrigger: z.number().int().min(1).max(100_000).default(50),
+    checkpointBase: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, 'a relative key prefix (letters, digits, . _ - and /; no leading /, no ..)')
+      .refine((v) => !v.split('/').includes('..'), { message: 'no .. segments' })
+      .default('checkpoints')
+      .describe('checkpoints at <checkpointBase>/<run-id>/<job>/ in the job writer bucket'),
+    rounds: z
+      .strictObject({
+        schedule: z
+          .string()
+          .refine((v) => cron.validate(v), { message: 'not a node-cron expression (5 fields, or 6 with seconds first), e.g. "*/5 * * * *"' })
+          .default('*/5 * * * *'),
+        warmupSeconds: z.number().nonnegative().max(MAX_TIMEOUT_SECONDS).default(300).describe('no round before this many seconds into the run'),
+        q9RetryWaitSeconds: z.number().nonnegative().max(3600).default(30).describe('wait before retrying Q9 after a commit-contention error (docs/benchmark.md §12)'),
+        q9MaxAttempts: z.number().int().min(1).max(10).default(3),
+      })
+      .prefault({}),
+    saturationRatio: z.number().gt(0).max(1).default(0.95).describe('ingest ratio (ingested ÷ landed) below this ⇒ pipeline_saturated'),
+  })
+  .prefault({});
+
+export type ContinuousConfig = z.infer<typeof continuousSchema>;
+
+/** Files per minute when continuous.landing names no rate. */
+export const DEFAULT_LANDING_FILES_PER_MINUTE = 2;
+
 export const configSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'lower-case letters, digits and dashes (a Kubernetes name)').max(40).default('lakebench'),
   scale: z.number().min(MIN_SCALE, `scale must be at least ${MIN_SCALE}`).max(MAX_SCALE, `scale must be at most ${MAX_SCALE}`).default(DEFAULT_SCALE),
@@ -147,10 +196,12 @@ export const configSchema = z.strictObject({
 
   pipeline: z
     .strictObject({
-      mode: z.enum(['batch']).default('batch').describe('continuous mode is not implemented yet'),
+      mode: z.enum(['batch', 'continuous']).default('batch').describe('batch: one pass of the stages, then the benchmark; continuous: streaming bronze → silver → gold while files keep landing, with in-stream rounds (continuous.*)'),
       preBenchmarkMaintenance: removedKey('pre-benchmark maintenance is not built (docs/pipeline.md §7) and the key never had an effect'),
       timeoutSeconds: z.number().positive().max(MAX_TIMEOUT_SECONDS).optional().describe('per-stage timeout; default max(3600, scale × 60)'),
     }).prefault({}),
+
+  continuous: continuousSchema,
 
   silver: z
     .strictObject({
@@ -236,12 +287,18 @@ export const configSchema = z.strictObject({
               'bronze-verify': z.number().int().min(1).optional(),
               'silver-build': z.number().int().min(1).optional(),
               'gold-finalize': z.number().int().min(1).optional(),
+              'bronze-ingest': z.number().int().min(1).optional(),
+              'silver-stream': z.number().int().min(1).optional(),
+              'gold-refresh': z.number().int().min(1).optional(),
             }).prefault({}),
           resources: z
             .strictObject({
               'bronze-verify': stageResources.optional(),
               'silver-build': stageResources.optional(),
               'gold-finalize': stageResources.optional(),
+              'bronze-ingest': stageResources.optional(),
+              'silver-stream': stageResources.optional(),
+              'gold-refresh': stageResources.optional(),
             })
             .prefault({})
             .describe('per-stage pod sizes replacing the profile of docs/pipeline.md §9.1 (small clusters)'),

@@ -74,38 +74,10 @@ export const stageEntrySchema = z.object({
 });
 export type StageEntry = z.infer<typeof stageEntrySchema>;
 
-export const queryCheckSchema = z.object({
-  name: z.string(),
-  status: z.enum(['passed', 'failed', 'skipped']),
-  expected: z.union([z.number(), z.string()]).nullable(),
-  observed: z.union([z.number(), z.string()]).nullable(),
-  detail: z.string().optional(),
-});
-export type QueryCheck = z.infer<typeof queryCheckSchema>;
-
-export const queryClassSchema = z.enum(['scan', 'filter_prune', 'aggregation', 'analytics', 'operational']);
-export type QueryClass = z.infer<typeof queryClassSchema>;
-
-export const queryResultSchema = z.object({
-  id: z.string().regex(/^Q[1-9]$/),
-  name: z.string(),
-  display_name: z.string(),
-  class: queryClassSchema,
-  success: z.boolean(),
-  rows: z.number().int().nullable(),
-  elapsed_seconds: z.number(),
-  samples_seconds: z.array(z.number()),
-  p50_seconds: z.number(),
-  p95_seconds: z.number(),
-  min_seconds: z.number(),
-  max_seconds: z.number(),
-  fingerprint: z.string().nullable(),
-  fingerprint_stable: z.boolean(),
-  checks: z.array(queryCheckSchema),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  engine_stats: z.record(z.string(), z.unknown()).nullable(),
-});
-export type QueryResult = z.infer<typeof queryResultSchema>;
+// The query result schemas live in query-result.ts (the continuous block uses them too, without a cycle).
+export { queryCheckSchema, queryClassSchema, queryResultSchema, type QueryCheck, type QueryClass, type QueryResult } from './query-result.js';
+import { queryClassSchema, queryResultSchema } from './query-result.js';
+import { continuousBlockSchema } from './continuous-metrics.js';
 
 export const benchmarkSchema = z.object({
   engine: z.object({ type: z.string(), version: z.string() }),
@@ -193,5 +165,7 @@ export const metricsSchema = z.object({
   data_fingerprint: z.string().nullable(),
   sizing_fingerprint: z.string(),
   measurement_fingerprint: z.string().nullable(),
+  /** Continuous mode only (docs/pipeline.md §8): landing, streaming jobs, gold commits, rounds, scorecard. */
+  continuous: continuousBlockSchema.nullable().optional(),
 });
 export type Metrics = z.infer<typeof metricsSchema>;

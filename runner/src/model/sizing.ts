@@ -1,9 +1,11 @@
 // The ONE sizing model (docs/pipeline.md §9.1, §9.5): per-job executor profiles are fixed and only the
 // executor count scales. The SparkApplication manifests, `lakebench recommend`, the capacity
 // preflight and the reports all read their numbers from here, so they can never disagree.
+import { BATCH_STAGES, type BatchStage } from './stage-report.js';
 
-export type SparkJob = 'bronze-verify' | 'silver-build' | 'gold-finalize' | 'bronze-ingest' | 'silver-stream' | 'gold-refresh';
-export const BATCH_JOBS: readonly SparkJob[] = ['bronze-verify', 'silver-build', 'gold-finalize'];
+/** The batch stages (model/stage-report.ts, in their order) and the continuous mode's streaming jobs. */
+export type SparkJob = BatchStage | 'bronze-ingest' | 'silver-stream' | 'gold-refresh';
+export const BATCH_JOBS: readonly SparkJob[] = BATCH_STAGES;
 export const STREAMING_JOBS: readonly SparkJob[] = ['bronze-ingest', 'silver-stream', 'gold-refresh'];
 
 export type JobProfile = {
@@ -159,6 +161,8 @@ export type EngineSize = { type: 'trino' | 'spark-thrift' | 'duckdb'; workers: n
 // The chart's default requests and limits of the services that run all the time (charts/lakebench/
 // values.yaml): PostgreSQL 1 GiB, the catalog 1.5 GiB, the runner 0.5 CPU / 2 GiB, and one core for
 // catalog and database together as docs/pipeline.md §9.2 budgets it. The Trino coordinator is 0.5 CPU / 2 GiB.
+// These are estimates for `plan`, `recommend` and a preflight that cannot read pods; once the runner
+// can read the pods bound to the nodes, their real requests replace them (`roomShortfalls`).
 const SERVICES = { cpu: 1.5, memoryGb: 4.5 };
 const TRINO_COORDINATOR = { cpu: 0.5, memoryGb: 2 };
 
@@ -228,6 +232,42 @@ export function capacityShortfalls(req: Requirement, cluster: Cluster): string[]
   if (req.batch.memoryGb > mem) out.push(`needs ${req.batch.memoryGb.toFixed(1)} GiB (peak ${req.batchPeak.job} ${req.batchPeak.memoryGb} + always-on ${req.alwaysOn.memoryGb}, × ${HEADROOM}), cluster has ${mem}`);
   if (req.largestPod.cpu > cluster.nodeCpu || req.largestPod.memoryGb > cluster.nodeMemoryGb) {
     out.push(`the largest pod (${req.largestPod.cpu} CPU, ${req.largestPod.memoryGb} GiB) does not fit a node (${cluster.nodeCpu} CPU, ${cluster.nodeMemoryGb} GiB)`);
+  }
+  return out;
+}
+
+/** What one schedulable node can still take: its allocatable minus the requests of the pods bound to it. */
+export type NodeRoom = { node: string; cpu: number; memoryGb: number };
+
+/** Numbers in messages: at most two decimals (0.23 CPU is a real requirement on a small node). */
+const shown = (x: number): string => String(Number(x.toFixed(2)));
+
+/** What the batch requirement's CPU or memory comes from: the largest stage or the datagen Job. */
+function peakLabel(req: Requirement, what: 'cpu' | 'memoryGb'): string {
+  const stage = what === 'cpu' ? req.batchPeak.cores : req.batchPeak.memoryGb;
+  const datagen = req.datagen[what];
+  return datagen > stage ? `datagen ${req.datagen.pods} pod(s) ${shown(datagen)}` : `peak ${req.batchPeak.job} ${shown(stage)}`;
+}
+
+/**
+ * Why the room the scheduler sees cannot take `req`; empty when it can. The pods already bound to
+ * the nodes (the always-on services among them) are out of the room, so `req` is built with no
+ * always-on budget: only the Spark/datagen peak by requests, × headroom. The largest pod must fit
+ * one node's room, CPU and memory together, as the scheduler places it.
+ */
+export function roomShortfalls(req: Requirement, rooms: readonly NodeRoom[]): string[] {
+  const out: string[] = [];
+  // Requests are whole millicores and bytes: a µ of slack keeps 0.1 × 3 from failing against 0.3.
+  const slack = 1e-6;
+  const cpu = rooms.reduce((a, r) => a + r.cpu, 0);
+  const mem = rooms.reduce((a, r) => a + r.memoryGb, 0);
+  if (req.batch.cpu > cpu + slack) out.push(`needs ${shown(req.batch.cpu)} CPU (${peakLabel(req, 'cpu')}, × ${HEADROOM}), free ${shown(cpu)}`);
+  if (req.batch.memoryGb > mem + slack) out.push(`needs ${shown(req.batch.memoryGb)} GiB (${peakLabel(req, 'memoryGb')}, × ${HEADROOM}), free ${shown(mem)}`);
+  const pod = req.largestPod;
+  if (!rooms.some((r) => r.cpu + slack >= pod.cpu && r.memoryGb + slack >= pod.memoryGb)) {
+    const most = [...rooms].sort((a, b) => b.cpu - a.cpu || b.memoryGb - a.memoryGb).slice(0, 3);
+    const listed = most.map((r) => `${r.node}: ${shown(r.cpu)} CPU, ${shown(r.memoryGb)} GiB`).join('; ') + (rooms.length > most.length ? '; …' : '');
+    out.push(`the largest pod (${shown(pod.cpu)} CPU, ${shown(pod.memoryGb)} GiB) fits no node's free room (${listed || 'no node'})`);
   }
   return out;
 }

@@ -17,6 +17,9 @@ export const JOB_FAILURE_REASONS = [
   'SILVER_MISSING',
   'SILVER_EMPTY',
   'SELF_CHECK',
+  // The streaming jobs (continuous mode): no input appeared within the wait, or the query stopped or failed.
+  'INPUT_MISSING',
+  'STREAM_FAILED',
 ] as const;
 
 /** Codes the runner decides: a gate, a missing or unusable document, an exit code that contradicts it, a skipped stage, an error it caught. */

@@ -2,11 +2,12 @@
 // numbers: it reads this, validated, and merges it into metrics.json's stages[]. The PySpark jobs
 // write the same document (spark-scripts/lakebench_common.py `report`).
 import { z } from 'zod';
-import { validationCheckSchema } from './metrics.js';
+import { validationCheckSchema, type StageEntry } from './metrics.js';
 import { stageFailureReasonSchema } from './stage-reasons.js';
 
 export const BATCH_STAGES = ['bronze-verify', 'silver-build', 'gold-finalize'] as const;
 export type BatchStage = (typeof BATCH_STAGES)[number];
+export const isBatchStage = (name: string): name is BatchStage => (BATCH_STAGES as readonly string[]).includes(name);
 
 export const selfCheckSchema = z.object({
   name: z.string(),
@@ -15,10 +16,16 @@ export const selfCheckSchema = z.object({
   observed: z.union([z.number(), z.string()]).nullable(),
 });
 
-/** What the runner saw of a stage's SparkApplication on a cluster (stage-runner.ts); `extras.kubernetes` in the report. */
+/**
+ * What the runner saw of a stage's SparkApplication on a cluster (platforms/kubernetes/spark-monitor.ts);
+ * `extras.kubernetes` in the report. The monitor returns this same shape, so what it watched and what
+ * the run records cannot drift apart.
+ */
 export const clusterObservationSchema = z.object({
   application: z.string(),
   state: z.string(),
+  /** When the SparkApplication was created: the start of its queue time. */
+  submitted_at: z.string().nullable(),
   driver_pod: z.string().nullable(),
   /** From the application's creation to its driver container's start. */
   queue_seconds: z.number().nullable(),
@@ -31,6 +38,9 @@ export const clusterObservationSchema = z.object({
 });
 export type ClusterObservation = z.infer<typeof clusterObservationSchema>;
 
+/** silver-build's expected file count (model/verdict.ts SILVER_FILES_ABOVE_BOUND); the PySpark job writes it too. */
+export const expectedFilesSchema = z.number().int().nonnegative();
+
 /**
  * The report's extras: what the runner itself relies on is typed; each stage may add its own figures
  * (timings, counts by type), kept as they are and shown in the report.
@@ -41,6 +51,8 @@ export const stageExtrasSchema = z
     kubernetes: clusterObservationSchema.optional(),
     /** Present when the stage left no usable document and the runner recorded what it saw instead. */
     metrics_source: z.literal('runner-observed').optional(),
+    /** silver-build: the files its table should hold at the target file size; the verdict's bound on files written. */
+    expected_files: expectedFilesSchema.optional(),
   })
   .catchall(z.unknown());
 export type StageExtras = z.infer<typeof stageExtrasSchema>;
@@ -70,6 +82,33 @@ export const stageReportSchema = z.object({
 });
 export type StageReport = z.infer<typeof stageReportSchema>;
 
+/**
+ * The figures a stage measures about its data, none measured yet. A report and a stages[] entry
+ * (model/stage-entry.ts) carry the same keys, so one constant starts both.
+ */
+export const NO_STAGE_FIGURES = {
+  input_bytes: null,
+  output_bytes: null,
+  input_rows: null,
+  output_rows: null,
+  files_read: null,
+  files_written: null,
+  commit_seconds: null,
+  strategy: null,
+  skew_factor: null,
+  reference_date: null,
+  validation: null,
+  self_checks: null,
+} as const satisfies Partial<Record<keyof StageReport & keyof StageEntry, null>>;
+export type StageFigures = Pick<StageReport, keyof typeof NO_STAGE_FIGURES>;
+
+/** The figures a report measured, to carry into its stages[] entry unchanged. */
+export function stageFigures(report: StageReport): StageFigures {
+  const figures: Record<string, unknown> = {};
+  for (const key of Object.keys(NO_STAGE_FIGURES)) figures[key] = report[key as keyof StageFigures];
+  return figures as StageFigures;
+}
+
 /** A report skeleton with timing filled in; stages add what they measured. */
 export function stageReport(stage: BatchStage, runId: string, engine: 'duckdb' | 'spark', start: Date, fields: Partial<StageReport>): StageReport {
   const end = new Date();
@@ -81,18 +120,7 @@ export function stageReport(stage: BatchStage, runId: string, engine: 'duckdb' |
     start_time: start.toISOString(),
     end_time: end.toISOString(),
     engine_elapsed_seconds: (end.getTime() - start.getTime()) / 1000,
-    input_bytes: null,
-    output_bytes: null,
-    input_rows: null,
-    output_rows: null,
-    files_read: null,
-    files_written: null,
-    commit_seconds: null,
-    strategy: null,
-    skew_factor: null,
-    reference_date: null,
-    validation: null,
-    self_checks: null,
+    ...NO_STAGE_FIGURES,
     extras: {},
     error: null,
     ...fields,

@@ -8,6 +8,12 @@ export const LAYER_TABLES = {
 
 export type LayerTableName = keyof typeof LAYER_TABLES;
 
+/**
+ * Continuous mode's landing table (docs/pipeline.md §8.1): bronze-ingest appends the new bronze files
+ * here with the declared 41-column schema, and silver-stream reads it as its source.
+ */
+export const BRONZE_RAW_TABLE = { schema: 'default', name: 'bronze_raw' } as const;
+
 /** `schema.table`, or `catalog.schema.table` when a catalog is given. */
 export function qualifiedTable(layer: LayerTableName, catalog?: string): string {
   const t = LAYER_TABLES[layer];

@@ -3,6 +3,7 @@ import type { BenchmarkBlock, StageEntry, Verdict, VerdictReason } from './metri
 import { snapshotFindings } from './benchmark-snapshots.js';
 import { SCALE_RATIO_MIN, SCALE_RATIO_WARN_ABOVE } from './scale.js';
 import { EXECUTOR_CEILING } from './sizing.js';
+import { expectedFilesSchema } from './stage-report.js';
 
 export type VerdictInput = {
   stages: readonly StageEntry[];
@@ -49,8 +50,10 @@ export function verdict(input: VerdictInput): Verdict {
       if (c.status === 'FAIL') fail('QUALITY_GATE', `${c.name}: ${c.detail}`, s.name);
       if (c.status === 'WARN') warn('QUALITY_WARN', `${c.name}: ${c.detail}`, s.name);
     }
-    const expectedFiles = s.extras.expected_files;
-    if (s.name === 'silver-build' && typeof expectedFiles === 'number' && s.files_written !== null && s.files_written > Math.max(2 * expectedFiles, expectedFiles + 1000)) {
+    // metrics.json keeps extras as an open map; the bound's input is read through its schema.
+    const expected = expectedFilesSchema.safeParse(s.extras.expected_files);
+    const expectedFiles = expected.success ? expected.data : null;
+    if (s.name === 'silver-build' && expectedFiles !== null && s.files_written !== null && s.files_written > Math.max(2 * expectedFiles, expectedFiles + 1000)) {
       warn('SILVER_FILES_ABOVE_BOUND', `silver wrote ${s.files_written} files, bound ${Math.max(2 * expectedFiles, expectedFiles + 1000)}`, s.name);
     }
     if (s.name === 'maintenance' && s.status === 'failed') warn('MAINTENANCE_ERROR', s.error?.message ?? 'maintenance failed', s.name);

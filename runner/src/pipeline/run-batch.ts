@@ -16,7 +16,7 @@ import { storedResult } from '../benchmark/power-run.js';
 import { writeRunRecord, publishAndEndRun, readHistory, warnOnce, type RunRecord } from '../storage/results.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { renderReport } from '../report/render.js';
-import { indexEntryFromMetrics } from '../model/index-entry.js';
+import { indexEntryFromMetrics, type IndexEntry } from '../model/index-entry.js';
 import { BadInputError, errorMessage } from '../util/errors.js';
 import { checkDatasetInput } from '../datagen/dataset.js';
 import type { Progress } from './progress.js';
@@ -100,7 +100,7 @@ async function resolveBronze({ config, platform, options }: BatchRun): Promise<M
 }
 
 /** An open run record: where it is written, the run's log, and how it ends when the run cannot finish. */
-type OpenRecord = {
+export type OpenRecord = {
   runId: string;
   start: Date;
   record: RunRecord;
@@ -116,7 +116,7 @@ type OpenRecord = {
 };
 
 /** Phase 2: the platform's guards, then run.json in every store (a run killed with its pod leaves a record, never a gap), then the signal handlers. */
-async function openRunRecord({ platform, local, remote, progress }: BatchRun): Promise<OpenRecord> {
+export async function openRunRecord({ platform, local, remote, progress }: Pick<BatchRun, 'platform' | 'local' | 'remote' | 'progress'>, onInterrupt?: () => Promise<unknown>): Promise<OpenRecord> {
   const stores = remote ? [local, remote] : [local];
   const hooks = await platform.prepare(stores, (line) => progress.line(line));
   const start = new Date();
@@ -137,7 +137,9 @@ async function openRunRecord({ platform, local, remote, progress }: BatchRun): P
   let interrupted: { reason: string; done: Promise<void> } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     const reason = `interrupted by ${signal}`;
-    interrupted = { reason, done: endIncomplete(reason).finally(() => process.exit(130)) };
+    // A continuous run first stops its streaming work cleanly (onInterrupt), then ends the record.
+    const before = onInterrupt ? onInterrupt().catch((e: unknown) => progress.line(`could not stop cleanly: ${errorMessage(e)}`)) : Promise.resolve();
+    interrupted = { reason, done: before.then(() => endIncomplete(reason)).finally(() => process.exit(130)) };
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -216,7 +218,8 @@ async function stagesPhase({ platform, options, progress }: BatchRun, ctx: RunCo
     try {
       const report = await withTimeout(platform.runStage(stage, ctx), options.timeoutSeconds + platform.stageTimeoutGraceSeconds, stage);
       files[`stages/${stage}.json`] = `${JSON.stringify(report, null, 2)}\n`;
-      const logTail = logTailOf(report.extras);
+      // The driver's log tail a cluster stage observed (secrets already redacted by the platform).
+      const logTail = report.extras.kubernetes?.log_tail;
       if (logTail) files[`logs/${stage}-driver.log`] = logTail;
       const entry = steps.push(entryFromReport(report, platform.resources(stage)));
       timer.done(entry.status === 'succeeded', entry.error?.message);
@@ -249,42 +252,46 @@ type Outcome = { manifest: Manifest | null; datagenSeconds: number | null; stage
 /** Phase 5: the verdict, metrics.json, the report and the index entry, and run.json ended in every store. */
 async function publishPhase({ platform, config, local, options }: BatchRun, rec: OpenRecord, o: Outcome): Promise<BatchResult> {
   const end = new Date();
-  const res = platform.resources('silver-build');
   const metrics = assembleMetrics({
-    runId: rec.runId,
-    config,
-    platform: platform.kind,
-    start: rec.start,
-    end,
+    ...(await runFacts(platform, config, rec, end)),
     manifest: o.manifest,
     datagenSeconds: o.datagenSeconds,
     stages: o.stages,
     benchmark: o.benchmark,
     benchmarkExpected: options.benchmark,
-    versions: await platform.versions(),
-    sizing: { executors: res.executors, cores: res.cores, memory_gb: Math.round(res.memoryGb) },
     incompleteReason: null,
   });
-  rec.log(`verdict: ${metrics.verdict.status}`);
-  const files = { ...o.files, 'logs/runner.log': `${rec.logLines.join('\n')}\n` };
   // A bad object in the runs index is named and skipped: it never fails the run or hides its record.
   const warn = warnOnce((line) => rec.log(`warning: ${line}`));
-  const history = [...(await readHistory(local, warn)), indexEntryFromMetrics(metrics)];
-  const reportHtml = renderReport(metrics, { history });
+  return publishRun(rec, end, metrics, o.files, await readHistory(local, warn), warn);
+}
+
+/** What every run's metrics say of the run itself: its id, platform, time span, versions and Spark sizing. */
+export async function runFacts(platform: Platform, config: LakebenchConfig, rec: OpenRecord, end: Date) {
+  const res = platform.resources('silver-build');
+  return {
+    runId: rec.runId,
+    config,
+    platform: platform.kind,
+    start: rec.start,
+    end,
+    versions: await platform.versions(),
+    sizing: { executors: res.executors, cores: res.cores, memory_gb: Math.round(res.memoryGb) },
+  };
+}
+
+/** The report (earlier runs as its history), metrics.json and the run's files published; run.json ended in every store. */
+export async function publishRun(rec: OpenRecord, end: Date, metrics: Metrics, files: Record<string, string>, previous: IndexEntry[], warn: (line: string) => void): Promise<BatchResult> {
+  rec.log(`verdict: ${metrics.verdict.status}`);
+  const reportHtml = renderReport(metrics, { history: [...previous, indexEntryFromMetrics(metrics)] });
+  const published = { ...files, 'logs/runner.log': `${rec.logLines.join('\n')}\n` };
   try {
     // Ends run.json in every store, as incomplete with the reason where publishing failed.
-    await publishAndEndRun(rec.stores, rec.record, end.toISOString(), { metrics, reportHtml, files }, warn);
+    await publishAndEndRun(rec.stores, rec.record, end.toISOString(), { metrics, reportHtml, files: published }, warn);
   } finally {
     await rec.hooks?.finished();
   }
   return { metrics, exitCode: metrics.verdict.status === 'FAILED' ? 1 : 0, reportKey: `runs/${rec.runId}/report.html` };
-}
-
-/** The driver's log tail a cluster stage observed (secrets already redacted by the platform). */
-function logTailOf(extras: Record<string, unknown>): string | undefined {
-  const k = extras.kubernetes;
-  const tail = k && typeof k === 'object' ? (k as { log_tail?: unknown }).log_tail : undefined;
-  return typeof tail === 'string' && tail.length > 0 ? tail : undefined;
 }
 
 async function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {

@@ -2,23 +2,15 @@
 // so the failed entry of any step says the same as its successful one would.
 import type { LakebenchConfig } from '../config/schema.js';
 import type { StageEntry, StageName } from '../model/metrics.js';
-import type { BatchStage } from '../model/stage-report.js';
+import { isBatchStage, type BatchStage } from '../model/stage-report.js';
 import { observedEntry } from '../model/stage-entry.js';
 import type { Platform } from '../platforms/platform.js';
 import { errorMessage } from '../util/errors.js';
 
 /** The resource profile a step is charged: a batch stage its own; datagen and the runner-side steps the nearest stage's. */
 export function resourceProfileOf(step: StageName): BatchStage {
-  switch (step) {
-    case 'datagen':
-      return 'bronze-verify';
-    case 'bronze-verify':
-    case 'silver-build':
-    case 'gold-finalize':
-      return step;
-    default:
-      return 'gold-finalize';
-  }
+  if (isBatchStage(step)) return step;
+  return step === 'datagen' ? 'bronze-verify' : 'gold-finalize';
 }
 
 export type StepEngines = { pipeline: StageEntry['engine']; query: StageEntry['engine'] };

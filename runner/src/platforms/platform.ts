@@ -12,6 +12,7 @@ import type { RunRecord } from '../storage/results.js';
 import type { BatchStage, StageReport } from '../model/stage-report.js';
 import type { StageResources } from '../model/stage-resources.js';
 import type { StageEntry } from '../model/metrics.js';
+import type { StreamingPlan, StreamingRun } from './streaming.js';
 
 export type PlatformKind = 'embedded' | 'kubernetes';
 
@@ -70,4 +71,11 @@ export interface Platform {
   openQueryEngine(config: LakebenchConfig): Promise<QueryEngine>;
   resources(stage: BatchStage): StageResources;
   versions(): Promise<Record<string, string | null>>;
+  /**
+   * Continuous mode: refuses, before a run record exists, what this platform cannot stream
+   * (BadInputError naming the config key).
+   */
+  checkContinuous(config: LakebenchConfig): void;
+  /** Continuous mode: the landing and the three streaming jobs of docs/pipeline.md §8, not yet started. */
+  openStreaming(plan: StreamingPlan): Promise<StreamingRun>;
 }

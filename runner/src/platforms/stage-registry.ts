@@ -1,17 +1,15 @@
-// Every batch stage, declared once: what it computes (its SQL builders, in the shared dialect), how
-// it runs on DuckDB (the embedded platform's function) and on Spark (the PySpark script and the
-// stage's part of the job document, with its Spark settings), the sizing profile it is charged, and
-// the checks that judge it. The embedded platform and the SparkApplication read this table; the job
-// document takes the same Spark entry. A new stage is one entry here, plus its DuckDB function, its
-// PySpark job and its SQL.
+// Every batch stage, declared once: how it runs on DuckDB (the embedded platform's function) and on
+// Spark (the PySpark script and the stage's part of the job document, with its Spark settings), the
+// sizing profile it is charged, and the checks that judge it. Both runs take the stage's SQL from the
+// same builders in runner/src/sql (the reference dialect; the Spark part adapts it). The embedded
+// platform and the SparkApplication read this table; the job document takes the same Spark entry. A
+// new stage is one entry here, plus its DuckDB function, its PySpark job and its SQL.
 import { QUALITY_CHECKS } from '../config/schema.js';
-import { bronzeObservationsSelect, bronzeCountsBy } from '../sql/bronze-verify.js';
-import { silverSelect } from '../sql/silver.js';
-import { goldSelect, GOLD_SELF_CHECKS } from '../sql/gold.js';
+import { GOLD_SELF_CHECKS } from '../sql/gold.js';
 import type { SparkJob } from '../model/sizing.js';
 import type { BatchStage, StageReport } from '../model/stage-report.js';
 import type { RunContext } from './platform.js';
-import { SPARK_STAGE_JOBS, type SparkStageJob, type StageInput } from '../spark-jobs/stage-jobs.js';
+import { SPARK_STAGE_JOBS, type SparkStageJob } from '../spark-jobs/stage-jobs.js';
 import type { Warehouse } from './embedded/warehouse.js';
 import { bronzeVerify } from './embedded/bronze-verify.js';
 import { silverBuild } from './embedded/silver-build.js';
@@ -22,8 +20,6 @@ export type StageChecks = { judge: 'runner' | 'stage'; names: readonly string[] 
 
 export type StageDefinition<S extends BatchStage> = {
   stage: S;
-  /** The SQL the stage runs, in the reference dialect (runner/src/sql); each engine adapts it. */
-  sql(input: StageInput): Record<string, string>;
   /** The stage on DuckDB, in-process (the embedded platform). */
   duckdb(ctx: RunContext, wh: Warehouse, threads: number): Promise<StageReport>;
   /** The stage as a PySpark job (the kubernetes platform). */
@@ -36,11 +32,6 @@ export type StageDefinition<S extends BatchStage> = {
 export const STAGES: { readonly [S in BatchStage]: StageDefinition<S> } = {
   'bronze-verify': {
     stage: 'bronze-verify',
-    sql: ({ manifest: m }) => ({
-      observations: bronzeObservationsSelect({ payloadBytes: m.dataset.payload_bytes, customers: m.dataset.customers }),
-      counts_by_interaction_type: bronzeCountsBy('interaction_type'),
-      counts_by_channel: bronzeCountsBy('channel'),
-    }),
     duckdb: bronzeVerify,
     spark: SPARK_STAGE_JOBS['bronze-verify'],
     profile: 'bronze-verify',
@@ -49,7 +40,6 @@ export const STAGES: { readonly [S in BatchStage]: StageDefinition<S> } = {
   },
   'silver-build': {
     stage: 'silver-build',
-    sql: ({ referenceDate }) => ({ silver_select: silverSelect(referenceDate) }),
     duckdb: silverBuild,
     spark: SPARK_STAGE_JOBS['silver-build'],
     profile: 'silver-build',
@@ -57,7 +47,6 @@ export const STAGES: { readonly [S in BatchStage]: StageDefinition<S> } = {
   },
   'gold-finalize': {
     stage: 'gold-finalize',
-    sql: () => ({ gold_select: goldSelect(), ...Object.fromEntries(Object.entries(GOLD_SELF_CHECKS).flatMap(([name, p]) => [[`${name}.gold`, p.gold], [`${name}.silver`, p.silver]])) }),
     duckdb: goldFinalize,
     spark: SPARK_STAGE_JOBS['gold-finalize'],
     profile: 'gold-finalize',

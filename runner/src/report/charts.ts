@@ -54,4 +54,14 @@ export interface HistorySpec {
   ttv: Array<number | null>;
 }
 
-export type ChartSpec = BottleneckSpec | TimelineSpec | QueriesSpec | HistorySpec;
+/** Continuous mode: refresh and query-time freshness (seconds) and round QpH against seconds into the run. */
+export interface FreshnessSpec {
+  kind: 'freshness';
+  id: string;
+  title: string;
+  refresh: Array<{ x: number; y: number }>;
+  queryTime: Array<{ x: number; y: number }>;
+  qph: Array<{ x: number; y: number }>;
+}
+
+export type ChartSpec = BottleneckSpec | TimelineSpec | QueriesSpec | HistorySpec | FreshnessSpec;

@@ -9,13 +9,16 @@ import { cardsView, contextView, headerView } from './sections/overview.js';
 import { queriesView } from './sections/queries.js';
 import { bottleneckView, maintenanceView, stagesView } from './sections/stages.js';
 import { validityView } from './sections/validity.js';
+import { continuousView } from './sections/continuous.js';
 
 export function buildView(doc: Metrics, history?: IndexEntry[]) {
   const bottleneck = bottleneckView(doc);
   const stages = stagesView(doc);
   const queries = queriesView(doc);
   const hist = historyView(doc, history);
+  const continuous = continuousView(doc);
   const charts: ChartSpec[] = [];
+  if (continuous) charts.push(continuous.chart);
   if (!bottleneck.empty) charts.push(bottleneck.chart);
   if (!stages.empty) charts.push(stages.chart);
   if (queries && queries.rows.length > 0) charts.push(queries.chart);
@@ -30,6 +33,7 @@ export function buildView(doc: Metrics, history?: IndexEntry[]) {
     maintenance: maintenanceView(doc),
     stages,
     queries,
+    continuous,
     config: configView(doc),
     history: hist,
     charts,

@@ -1,19 +1,13 @@
 // Reads the metrics document a Spark job wrote (local path or s3a:// URI) and decides what the run
-// records: the job's own report, or, when there is none (or it is unusable), a failure the runner
-// observed itself (docs/results.md §3.4: metrics_source runner-observed). Logs are never parsed.
+// records, always as a stage report: the job's own, or, when there is none (or it is unusable), a
+// failure the runner observed itself (docs/results.md §3.4: metrics_source runner-observed). Logs are
+// never parsed.
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, isMissingObject } from '../storage/s3-client.js';
-import { stageReportSchema, type BatchStage, type StageReport } from '../model/stage-report.js';
-import { entryFromReport, observedEntry } from '../model/stage-entry.js';
-import type { StageEntry } from '../model/metrics.js';
+import { stageReport, stageReportSchema, type StageReport } from '../model/stage-report.js';
 import type { StageFailureReason } from '../model/stage-reasons.js';
-import type { StageResources } from '../model/stage-resources.js';
 import type { SparkJobConfig } from './job-config.js';
-
-export type JobOutcome =
-  | { source: 'stage-report'; report: StageReport }
-  | { source: 'runner-observed'; error: { message: string; reason: StageFailureReason } };
 
 type Storage = SparkJobConfig['storage'];
 
@@ -42,15 +36,15 @@ export async function readMetricsText(uri: string, storage?: Storage): Promise<s
 }
 
 /**
- * What a finished job left behind. `exitCode` is the driver's; a job that exits 0 without a
- * document, or with a document of another stage or run, is a failure all the same.
+ * What a finished job left behind, as the stage's report. `exitCode` is the driver's; a job that exits
+ * 0 without a document, or with a document of another stage or run, is a failure all the same: a
+ * failed report the runner wrote itself (`extras.metrics_source: 'runner-observed'`, timed now; a
+ * platform that saw the job run puts its own times on it).
  */
-export async function readJobReport(
-  job: Pick<SparkJobConfig, 'stage' | 'run_id' | 'metrics_uri' | 'storage'>,
-  exitCode: number | null,
-): Promise<JobOutcome> {
+export async function readJobReport(job: Pick<SparkJobConfig, 'stage' | 'run_id' | 'metrics_uri' | 'storage'>, exitCode: number | null): Promise<StageReport> {
   const exit = exitCode === null ? 'no exit code (killed or timed out)' : `exit code ${exitCode}`;
-  const observed = (reason: StageFailureReason, message: string): JobOutcome => ({ source: 'runner-observed', error: { message: `${job.stage}: ${message}; ${exit}`, reason } });
+  const observed = (reason: StageFailureReason, message: string): StageReport =>
+    stageReport(job.stage, job.run_id, 'spark', new Date(), { status: 'failed', error: { message: `${job.stage}: ${message}; ${exit}`, reason }, extras: { metrics_source: 'runner-observed' } });
   let text: string | undefined;
   try {
     text = await readMetricsText(job.metrics_uri, job.storage);
@@ -69,14 +63,10 @@ export async function readJobReport(
   if (report.stage !== job.stage || report.run_id !== job.run_id) {
     return observed('STAGE_BAD_METRICS', `the metrics document is for ${report.stage} of run ${report.run_id}, not this one`);
   }
+  // A job cannot claim the runner's observation: that mark is the runner's alone.
+  if (report.extras.metrics_source !== undefined) return observed('STAGE_BAD_METRICS', 'the metrics document sets extras.metrics_source, which only the runner writes');
   if (exitCode !== 0 && report.status === 'succeeded') {
-    return { source: 'stage-report', report: { ...report, status: 'failed', error: { message: `the job reported success but ended with ${exit}`, reason: 'EXIT_CODE' } } };
+    return { ...report, status: 'failed', error: { message: `the job reported success but ended with ${exit}`, reason: 'EXIT_CODE' } };
   }
-  return { source: 'stage-report', report };
-}
-
-/** The stages[] entry for an outcome: the job's figures, or the runner's observation of a failure. */
-export function entryFromOutcome(outcome: JobOutcome, stage: BatchStage, start: Date, end: Date, res: StageResources): StageEntry {
-  if (outcome.source === 'stage-report') return entryFromReport(outcome.report, res);
-  return observedEntry(stage, 'spark', start, end, 'failed', res, { error: { ...outcome.error, log_tail: null } });
+  return report;
 }

@@ -19,6 +19,8 @@ import { parquetFiles, warehouse } from './warehouse.js';
 import { stageDefinition } from '../stage-registry.js';
 import { checkParquetFooters } from './footers.js';
 import { checkBronzeContent } from './bronze-content.js';
+import type { StreamingPlan } from '../streaming.js';
+import { EmbeddedStreamingRun } from './streaming-run.js';
 
 export class EmbeddedPlatform implements Platform {
   readonly kind = 'embedded' as const;
@@ -106,6 +108,13 @@ export class EmbeddedPlatform implements Platform {
   resources(): StageResources {
     const memoryGb = os.totalmem() / 2 ** 30;
     return { executors: 1, cores: this.threads, memoryGb, driverCores: 0, driverMemoryGb: 0 };
+  }
+
+  /** Everything continuous mode needs is in-process: nothing to refuse beyond the config schema. */
+  checkContinuous(): void {}
+
+  async openStreaming(plan: StreamingPlan): Promise<EmbeddedStreamingRun> {
+    return new EmbeddedStreamingRun(plan, this.warehouse, this.threads);
   }
 
   async versions(): Promise<Record<string, string | null>> {

@@ -1,54 +1,128 @@
-// The capacity preflight: the sizing model's requirement for this scale against what the cluster's
-// nodes can allocate, refusing with the numbers before anything is submitted. Listing nodes needs the
-// chart's read-only nodes ClusterRole (runner.rbac.readNodes); without it the declared node size
-// (cluster.nodes) is used, and with neither the check says it was skipped.
+// The capacity preflight: the sizing model's requirement for this scale against what the scheduler
+// will see, refusing with the numbers before anything is submitted. With the chart's read-only
+// ClusterRole (runner.rbac.readNodes: nodes and pods) the room is each schedulable node's allocatable
+// minus the requests of the pods bound to it, the release's always-on services included, and only the
+// Spark/datagen peak is budgeted. Without cluster-wide pod read the namespace's pods are subtracted
+// (the Role's pod list); without any pod read, or without node read (then the declared cluster.nodes),
+// the always-on services are budgeted at the chart's default requests. With no source it says skipped.
+import type { V1Node, V1Pod, V1PodList } from '@kubernetes/client-node';
 import type { LakebenchConfig } from '../../config/schema.js';
-import { alwaysOnFor, capacityShortfalls, requirement, type Cluster } from '../../model/sizing.js';
+import { alwaysOnFor, capacityShortfalls, requirement, roomShortfalls, type AlwaysOn, type Cluster, type NodeRoom } from '../../model/sizing.js';
 import { sizingOptions } from '../../model/sizing-options.js';
 import { BadInputError } from '../../util/errors.js';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
-
-/** Kubernetes quantities: "3900m" CPU, "16302520Ki" / "16Gi" / "17179869184" memory. */
-export function parseQuantity(q: string): number {
-  const m = /^([0-9.]+(?:e[0-9]+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) throw new Error(`not a Kubernetes quantity: ${q}`);
-  const n = Number(m[1]);
-  const units: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-  const f = units[m[2] ?? ''];
-  if (f === undefined) throw new Error(`unknown unit in quantity ${q}`);
-  return n * f;
-}
+import { nodeRooms, occupiesNode, schedulableNodes } from './pod-requests.js';
+import { parseQuantity } from './quantity.js';
 
 export type CapacitySource = { cluster: Cluster; source: string };
 
-/** The nodes' allocatable resources, or undefined when the runner may not list nodes. */
-export async function observedCapacity(client: KubeClient): Promise<CapacitySource | undefined> {
+/** The pods already bound are counted as they are, so nothing is budgeted for the always-on services. */
+const COUNTED_IN_PODS: AlwaysOn = { cpu: 0, memoryGb: 0 };
+/** Only the pods the scheduler counts are fetched (its own informer's filter, plus bound to a node). */
+const OCCUPYING = 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed';
+/** Pages keep one list answer bounded on a large cluster. */
+const PAGE = 500;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const allocatableOf = (n: number): string => `${n} schedulable ${n === 1 ? "node's" : "nodes'"} allocatable`;
+
+/** The schedulable nodes, or undefined when the runner may not list nodes or none has registered. */
+async function listSchedulableNodes(client: KubeClient): Promise<V1Node[] | undefined> {
   try {
-    const nodes = await client.call('node list', () => client.core.listNode({}));
-    const alloc = nodes.items
-      .filter((n) => !n.spec?.unschedulable)
-      .map((n) => ({ cpu: parseQuantity(n.status?.allocatable?.cpu ?? '0'), mem: parseQuantity(n.status?.allocatable?.memory ?? '0') / 2 ** 30 }));
-    if (alloc.length === 0) return undefined;
-    // Totals are exact; a pod's fit is judged against the average node (conservative if nodes differ).
-    const cpu = alloc.reduce((a, n) => a + n.cpu, 0);
-    const mem = alloc.reduce((a, n) => a + n.mem, 0);
-    return { cluster: { nodes: alloc.length, nodeCpu: cpu / alloc.length, nodeMemoryGb: mem / alloc.length }, source: `${alloc.length} schedulable nodes' allocatable` };
+    const nodes = schedulableNodes((await client.call('node list', () => client.core.listNode({}))).items);
+    return nodes.length > 0 ? nodes : undefined;
   } catch (e) {
     if (hasStatus(e, 403)) return undefined;
     throw e;
   }
 }
 
+async function listPages(client: KubeClient, what: string, page: (cont: string | undefined) => Promise<V1PodList>): Promise<V1Pod[]> {
+  const pods: V1Pod[] = [];
+  let cont: string | undefined;
+  do {
+    const list = await client.call(what, () => page(cont));
+    pods.push(...list.items);
+    cont = list.metadata?._continue || undefined;
+  } while (cont);
+  return pods;
+}
+
+type BoundPods = { pods: V1Pod[]; scope: string };
+
+/** The pods occupying nodes: cluster-wide (ClusterRole), else the runner's namespace (Role), else undefined. */
+async function listOccupyingPods(client: KubeClient): Promise<BoundPods | undefined> {
+  try {
+    const pods = await listPages(client, 'pod list (all namespaces)', (c) => client.core.listPodForAllNamespaces({ fieldSelector: OCCUPYING, limit: PAGE, _continue: c }));
+    return { pods: pods.filter(occupiesNode), scope: 'in all namespaces' };
+  } catch (e) {
+    if (!hasStatus(e, 403)) throw e;
+  }
+  try {
+    const ns = client.namespace;
+    const pods = await listPages(client, 'pod list', (c) => client.core.listNamespacedPod({ namespace: ns, fieldSelector: OCCUPYING, limit: PAGE, _continue: c }));
+    return { pods: pods.filter(occupiesNode), scope: `in namespace ${ns} only (the runner may not list pods cluster-wide; other namespaces' pods are not counted)` };
+  } catch (e) {
+    if (hasStatus(e, 403)) return undefined;
+    throw e;
+  }
+}
+
+const totals = (nodes: readonly V1Node[]): Cluster => {
+  const alloc = nodes.map((n) => ({ cpu: parseQuantity(n.status?.allocatable?.cpu ?? '0'), mem: parseQuantity(n.status?.allocatable?.memory ?? '0') / 2 ** 30 }));
+  // Totals are exact; a pod's fit is judged against the average node (conservative if nodes differ).
+  const cpu = alloc.reduce((a, n) => a + n.cpu, 0);
+  const mem = alloc.reduce((a, n) => a + n.mem, 0);
+  return { nodes: alloc.length, nodeCpu: cpu / alloc.length, nodeMemoryGb: mem / alloc.length };
+};
+
+/** The nodes' allocatable resources, or undefined when the runner may not list nodes. */
+export async function observedCapacity(client: KubeClient): Promise<CapacitySource | undefined> {
+  const nodes = await listSchedulableNodes(client);
+  if (!nodes) return undefined;
+  return { cluster: totals(nodes), source: allocatableOf(nodes.length) };
+}
+
+/** The room left on each node, and a source naming where the occupying pods came from. */
+function roomOf(nodes: readonly V1Node[], bound: BoundPods): { rooms: NodeRoom[]; source: string } {
+  const names = new Set(nodes.map((n) => n.metadata?.name));
+  const counted = bound.pods.filter((p) => names.has(p.spec?.nodeName));
+  return {
+    rooms: nodeRooms(nodes, counted),
+    source: `${allocatableOf(nodes.length)} minus the requests of the ${plural(counted.length, 'pod')} bound to ${nodes.length === 1 ? 'it' : 'them'} ${bound.scope}`,
+  };
+}
+
 /** Throws BadInputError with the numbers when the scale does not fit; returns what was checked. */
 export async function capacityPreflight(client: KubeClient | undefined, config: LakebenchConfig): Promise<string> {
+  const scale = config.scale;
+  const opts = sizingOptions(config);
+  const refuse = (source: string, shortfalls: string[]): never => {
+    throw new BadInputError(`scale ${scale} does not fit this cluster (${source}): ${shortfalls.join('; ')}`, 'scale');
+  };
+
+  const nodes = client ? await listSchedulableNodes(client) : undefined;
+  const bound = client && nodes ? await listOccupyingPods(client) : undefined;
+  if (nodes && bound) {
+    const room = roomOf(nodes, bound);
+    const req = requirement(scale, COUNTED_IN_PODS, opts);
+    const shortfalls = roomShortfalls(req, room.rooms);
+    if (shortfalls.length > 0) refuse(room.source, shortfalls);
+    const cpu = room.rooms.reduce((a, r) => a + r.cpu, 0);
+    const mem = room.rooms.reduce((a, r) => a + r.memoryGb, 0);
+    return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(2)} CPU / ${req.batch.memoryGb.toFixed(2)} GiB (Spark/datagen peak × headroom), ${room.source}: free ${cpu.toFixed(2)} CPU / ${mem.toFixed(2)} GiB`;
+  }
+
+  // No pod read: the always-on services at the chart's default requests, against whole nodes.
   const c = config.cluster;
-  const source = (client ? await observedCapacity(client) : undefined) ??
-    (c?.nodes ? { cluster: { nodes: c.nodes.count, nodeCpu: c.nodes.cpu, nodeMemoryGb: c.nodes.memoryGb }, source: 'declared cluster.nodes' } : undefined);
-  if (!source) return 'capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared';
+  const declared = c?.nodes ? { cluster: { nodes: c.nodes.count, nodeCpu: c.nodes.cpu, nodeMemoryGb: c.nodes.memoryGb }, source: 'declared cluster.nodes' } : undefined;
+  const whole = nodes ? { cluster: totals(nodes), source: `${allocatableOf(nodes.length)} (the runner may not list pods)` } : declared;
+  if (!whole) return 'capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared';
+  const source = `${whole.source}, always-on services at the chart's default requests`;
   const engine = c?.queryEngine ?? { type: 'trino' as const, workers: 1, workerCpu: 2, workerMemoryGb: 8 };
-  const req = requirement(config.scale, alwaysOnFor(engine), sizingOptions(config));
-  const shortfalls = capacityShortfalls(req, source.cluster);
-  if (shortfalls.length > 0) throw new BadInputError(`scale ${config.scale} does not fit this cluster (${source.source}): ${shortfalls.join('; ')}`, 'scale');
-  return `capacity preflight: scale ${config.scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source.source}: ${(source.cluster.nodes * source.cluster.nodeCpu).toFixed(1)} CPU / ${(source.cluster.nodes * source.cluster.nodeMemoryGb).toFixed(1)} GiB`;
+  const req = requirement(scale, alwaysOnFor(engine), opts);
+  const shortfalls = capacityShortfalls(req, whole.cluster);
+  if (shortfalls.length > 0) refuse(source, shortfalls);
+  return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source}: ${(whole.cluster.nodes * whole.cluster.nodeCpu).toFixed(1)} CPU / ${(whole.cluster.nodes * whole.cluster.nodeMemoryGb).toFixed(1)} GiB`;
 }

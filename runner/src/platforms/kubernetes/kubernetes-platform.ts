@@ -25,6 +25,9 @@ import { runSparkStage } from './stage-runner.js';
 import { runDatagenJob } from './datagen-runner.js';
 import { deleteSparkApplication } from './spark-monitor.js';
 import { capacityPreflight } from './capacity.js';
+import { checkClusterContinuous, openClusterStreaming } from './continuous.js';
+import type { KubernetesStreamingRun } from './streaming/kubernetes-streaming-run.js';
+import type { StreamingPlan, StreamingRun } from '../streaming.js';
 
 export type KubernetesPlatformOptions = {
   /** Per-job timeout in seconds (docs/pipeline.md §9.3: default max(3600, scale × 60), --timeout). */
@@ -47,6 +50,8 @@ export class KubernetesPlatform implements Platform {
   readonly settings: ClusterSettings;
   /** SparkApplications this process submitted and has not seen end. */
   readonly running = new Set<string>();
+  /** The continuous run in progress, whose landing Job an interruption also stops. */
+  private streaming: KubernetesStreamingRun | undefined;
   private readonly abort = new AbortController();
 
   constructor(
@@ -149,6 +154,16 @@ export class KubernetesPlatform implements Platform {
     };
   }
 
+  checkContinuous(config: LakebenchConfig): void {
+    checkClusterContinuous(config);
+  }
+
+  async openStreaming(plan: StreamingPlan): Promise<StreamingRun> {
+    const run = await openClusterStreaming(this.client, plan, { onSubmitted: (app) => this.running.add(app), onEnded: (app) => this.running.delete(app) });
+    this.streaming = run;
+    return run;
+  }
+
   /** Node allocatable vs the sizing model; BadInputError with the numbers when it does not fit. */
   capacityPreflight(): Promise<string> {
     return capacityPreflight(this.client, this.config);
@@ -158,6 +173,7 @@ export class KubernetesPlatform implements Platform {
   async stopRunning(): Promise<string[]> {
     const names = [...this.running];
     this.abort.abort(new Error('the run was interrupted'));
+    await this.streaming?.abort().catch((e: unknown) => this.log(`could not stop the landing: ${(e as Error).message}`));
     for (const name of names) await deleteSparkApplication(this.client, name).catch((e: unknown) => this.log(`could not delete ${name}: ${(e as Error).message}`));
     return names;
   }

@@ -6,26 +6,23 @@ import { hasStatus } from './client.js';
 import { watchUntil, type WatchStats } from './watch.js';
 import { isSuccess, isTerminal, listed, podSchema, safe, sparkAppSchema, type Pod, type SparkApp } from './objects.js';
 import { DRIVER_CONTAINER, podLogTail } from './log-tail.js';
+import type { ClusterObservation } from '../../model/stage-report.js';
+import { sparkEndReason } from '../../model/stage-reasons.js';
 
 export const SPARK_GROUP = 'sparkoperator.k8s.io';
 export const SPARK_VERSION = 'v1beta2';
 export const SPARK_PLURAL = 'sparkapplications';
 export const APP_NAME_LABEL = 'sparkoperator.k8s.io/app-name';
 
-export type SparkOutcome = {
-  app: string;
-  /** The application's last state, or TIMEOUT / DELETED when the runner ended it or lost it. */
-  state: string;
+/**
+ * How a watched SparkApplication ended: the observation the stage's report records (`extras.kubernetes`),
+ * plus what the runner decides with and does not record: success, the failure message, the watch statistics.
+ */
+export type SparkApplicationEnd = ClusterObservation & {
+  /** The application's last state (`state`, or TIMEOUT / DELETED when the runner ended it or lost it) is a success. */
   succeeded: boolean;
-  submittedAt: string | null;
-  driverPod: string | null;
-  driverStartedAt: string | null;
-  driverFinishedAt: string | null;
-  driverExitCode: number | null;
-  /** e.g. OOMKilled, SUBMISSION_FAILED, TIMEOUT; null on success. */
-  reason: string | null;
+  /** Why it did not succeed, in words: how it ended, the operator's message, the driver's, executor OOM kills; null on success. */
   message: string | null;
-  logTail: string | null;
   watch: { app: WatchStats | null; pods: WatchStats | null };
 };
 
@@ -51,7 +48,7 @@ export function driverView(pod: Pod | undefined): DriverView {
   };
 }
 
-export async function monitorSparkApplication(client: KubeClient, opts: MonitorOptions): Promise<SparkOutcome> {
+export async function monitorSparkApplication(client: KubeClient, opts: MonitorOptions): Promise<SparkApplicationEnd> {
   const ns = client.namespace;
   const log = opts.log ?? (() => {});
   const stop = new AbortController();
@@ -61,7 +58,7 @@ export async function monitorSparkApplication(client: KubeClient, opts: MonitorO
   let driver: Pod | undefined;
   let driverStarted: string | null = null;
   const executorKills: string[] = [];
-  const stats: SparkOutcome['watch'] = { app: null, pods: null };
+  const stats: SparkApplicationEnd['watch'] = { app: null, pods: null };
   let driverTerminated: () => void = () => {};
   const driverTerminatedSeen = new Promise<void>((r) => (driverTerminated = r));
 
@@ -172,18 +169,21 @@ export async function monitorSparkApplication(client: KubeClient, opts: MonitorO
   }
   // A submission that failed never had a driver: its reason is the operator's errorMessage.
   const logTail = succeeded || !driverExists ? null : await podLogTail(client, driverName, DRIVER_CONTAINER);
+  const submittedAt = app?.metadata.creationTimestamp ?? null;
+  const driverStartedAt = d.startedAt ?? driverStarted;
   return {
-    app: opts.name,
+    application: opts.name,
     state,
+    submitted_at: submittedAt,
+    driver_pod: d.pod,
+    queue_seconds: submittedAt && driverStartedAt ? (Date.parse(driverStartedAt) - Date.parse(submittedAt)) / 1000 : null,
+    driver_started_at: driverStartedAt,
+    driver_finished_at: d.finishedAt,
+    driver_exit_code: d.exitCode,
+    reason: sparkEndReason(reason),
+    log_tail: logTail,
     succeeded,
-    submittedAt: app?.metadata.creationTimestamp ?? null,
-    driverPod: d.pod,
-    driverStartedAt: d.startedAt ?? driverStarted,
-    driverFinishedAt: d.finishedAt,
-    driverExitCode: d.exitCode,
-    reason,
     message,
-    logTail,
     watch: stats,
   };
 }

@@ -1,16 +1,16 @@
 // One batch stage on the cluster: the scripts ConfigMap (content-addressed, reused), the stage's
 // job-document ConfigMap, the SparkApplication (an existing one of the same name is deleted first,
-// docs/pipeline.md §9.3), monitored by watch, then the stage's own metrics document read from S3. What
-// the runner saw (driver times, queue time, reason, log tail) goes into the report's extras.
+// docs/pipeline.md §9.3), monitored by watch, then the stage's own metrics document read from S3; the
+// two make the stage's result (stage-result.ts), with what the runner saw in the report's extras.
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
-import { deleteSparkApplication, monitorSparkApplication, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION, type SparkOutcome } from './spark-monitor.js';
+import { deleteSparkApplication, monitorSparkApplication, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION, type SparkApplicationEnd } from './spark-monitor.js';
+import { clusterStageResult } from './stage-result.js';
 import { readJobReport } from '../../spark-jobs/read-report.js';
 import { sparkJobConfigSchema } from '../../spark-jobs/job-config.js';
 import { judgeSparkBronze } from '../../spark-jobs/bronze-judge.js';
-import { stageReport, type BatchStage, type ClusterObservation, type StageReport } from '../../model/stage-report.js';
-import { sparkEndReason } from '../../model/stage-reasons.js';
+import type { BatchStage, StageReport } from '../../model/stage-report.js';
 import type { RunContext } from '../platform.js';
 import { runPlan, type PlannedObject } from './manifests/plan.js';
 import { RUN_ID_LABEL, jobConfigMapName, sparkApplicationName } from './manifests/labels.js';
@@ -35,46 +35,17 @@ export async function runSparkStage(client: KubeClient, stage: BatchStage, ctx: 
   await createApp(client, app, ctx.runId);
   opts.onSubmitted?.(name);
   const submitted = new Date();
-  let outcome: SparkOutcome;
+  let end: SparkApplicationEnd;
   try {
-    outcome = await monitorSparkApplication(client, { name, timeoutSeconds: opts.timeoutSeconds, signal: opts.signal, log: ctx.log });
+    end = await monitorSparkApplication(client, { name, timeoutSeconds: opts.timeoutSeconds, signal: opts.signal, log: ctx.log });
   } finally {
     opts.onEnded?.(name);
   }
-  const read = await readJobReport(job, outcome.driverExitCode ?? (outcome.succeeded ? 0 : null));
+  const read = await readJobReport(job, end.driver_exit_code ?? (end.succeeded ? 0 : null));
   await deleteConfigMap(client, jobCm.metadata.name);
-
-  const start = outcome.driverStartedAt ?? outcome.submittedAt ?? submitted.toISOString();
-  const end = outcome.driverFinishedAt ?? new Date().toISOString();
-  const endReason = sparkEndReason(outcome.reason);
-  const observed: ClusterObservation = {
-    application: name,
-    state: outcome.state,
-    driver_pod: outcome.driverPod,
-    queue_seconds: outcome.submittedAt && outcome.driverStartedAt ? (Date.parse(outcome.driverStartedAt) - Date.parse(outcome.submittedAt)) / 1000 : null,
-    driver_started_at: outcome.driverStartedAt,
-    driver_finished_at: outcome.driverFinishedAt,
-    driver_exit_code: outcome.driverExitCode,
-    reason: endReason,
-    log_tail: outcome.logTail,
-  };
-  if (read.source === 'stage-report') {
-    // bronze-verify's gates are the runner's to judge, the same as in the embedded mode.
-    const r = stage === 'bronze-verify' ? judgeSparkBronze(read.report, ctx.manifest, ctx.config.quality.thresholds) : read.report;
-    // Spark's verdict wins over a document that claims success for an application that failed.
-    const failed = r.status === 'failed' || !outcome.succeeded;
-    const error = r.error ?? (failed ? { message: outcome.message ?? `${name} ended ${outcome.state}`, reason: endReason } : null);
-    return { ...r, status: failed ? 'failed' : 'succeeded', start_time: start, end_time: end, error, extras: { ...r.extras, kubernetes: observed } };
-  }
-  // No usable document: the failure as the runner saw it (docs/results.md §3.4, runner-observed).
-  const message = [outcome.message, read.error.message].filter(Boolean).join('; ');
-  return stageReport(stage, ctx.runId, 'spark', new Date(start), {
-    status: 'failed',
-    end_time: end,
-    engine_elapsed_seconds: (Date.parse(end) - Date.parse(start)) / 1000,
-    error: { message, reason: endReason ?? read.error.reason },
-    extras: { kubernetes: observed, metrics_source: 'runner-observed' },
-  });
+  // bronze-verify's gates are the runner's to judge, the same as in the embedded mode.
+  const report = stage === 'bronze-verify' && read.extras.metrics_source !== 'runner-observed' ? judgeSparkBronze(read, ctx.manifest, ctx.config.quality.thresholds) : read;
+  return clusterStageResult(report, end, submitted, new Date());
 }
 
 /** Creates a ConfigMap; an existing one is kept (content-addressed scripts) or replaced (a rerun's document). */

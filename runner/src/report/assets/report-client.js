@@ -177,7 +177,32 @@
     };
   }
 
-  var builders = { bottleneck: bottleneck, timeline: timeline, queries: queries, history: history };
+  function freshness(spec) {
+    return {
+      type: 'line',
+      data: {
+        datasets: [
+          { label: 'Refresh freshness (s)', data: spec.refresh, yAxisID: 'y', borderColor: '#c9a227', backgroundColor: '#c9a227', pointRadius: 3 },
+          { label: 'Query-time freshness (s)', data: spec.queryTime, yAxisID: 'y', borderColor: '#6366f1', backgroundColor: '#6366f1', pointStyle: 'rectRot', pointRadius: 5, showLine: false },
+          { label: 'Round QpH', data: spec.qph, yAxisID: 'y1', borderColor: '#0891b2', backgroundColor: '#0891b2', borderDash: [6, 4], pointRadius: 4 },
+        ],
+      },
+      options: {
+        parsing: false,
+        scales: {
+          x: { type: 'linear', min: 0, title: axisTitle('Seconds into the run') },
+          y: { position: 'left', beginAtZero: true, title: axisTitle('Freshness (s)') },
+          y1: { position: 'right', beginAtZero: true, title: axisTitle('QpH'), grid: { drawOnChartArea: false } },
+        },
+        plugins: {
+          legend: { labels: { usePointStyle: true } },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + ': ' + fmt(ctx.parsed.y) + ' at ' + fmt(ctx.parsed.x) + ' s'; } } },
+        },
+      },
+    };
+  }
+
+  var builders = { bottleneck: bottleneck, timeline: timeline, queries: queries, history: history, freshness: freshness };
   payload.charts.forEach(function (spec) {
     var canvas = document.getElementById(spec.id);
     var build = builders[spec.kind];

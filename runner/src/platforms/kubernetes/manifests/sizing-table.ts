@@ -1,7 +1,7 @@
 // The sizing model's numbers as text: `lakebench recommend`, the header of `lakebench plan`, and the
 // table in docs/cluster-sizing.md. Formatting only; every number comes from runner/src/model/sizing.ts.
 import { DEFAULT_CLUSTER_QUERY_ENGINE } from '../../../config/defaults.js';
-import { HEADROOM, alwaysOnFor, capacityShortfalls, requirement, type Cluster, type EngineSize, type Requirement } from '../../../model/sizing.js';
+import { BATCH_JOBS, HEADROOM, alwaysOnFor, capacityShortfalls, requirement, type Cluster, type EngineSize, type Requirement } from '../../../model/sizing.js';
 
 /** The query engine when the config names none: the schema's defaults (one Trino worker, 2 CPU / 8 GiB). */
 export const DEFAULT_ENGINE: EngineSize = DEFAULT_CLUSTER_QUERY_ENGINE;
@@ -48,16 +48,17 @@ export function preflightLines(req: Requirement, cluster: Cluster): { fits: bool
 
 /** Markdown for docs/cluster-sizing.md: per stage, executors and the requests of all its pods. */
 export function markdownTable(reqs: readonly Requirement[]): string {
+  // One column per batch stage, in the pipeline's order.
   const header = [
-    '| scale | bronze-verify | silver-build | gold-finalize | datagen pods | batch requirement (CPU / GiB) |',
-    '|---:|---|---|---|---:|---|',
+    `| scale | ${BATCH_JOBS.join(' | ')} | datagen pods | batch requirement (CPU / GiB) |`,
+    `|---:|${BATCH_JOBS.map(() => '---|').join('')}---:|---|`,
   ];
   const rows = reqs.map((r) => {
     const cell = (job: string) => {
       const j = r.jobs.find((x) => x.job === job)!;
       return `${j.executors} × (${j.executorCores} CPU, ${gb(j.executorMemoryGb)} GiB) → ${j.cores} CPU / ${gb(j.memoryGb)} GiB / ${j.scratchGi} GiB scratch`;
     };
-    return `| ${r.scale} | ${cell('bronze-verify')} | ${cell('silver-build')} | ${cell('gold-finalize')} | ${r.datagen.pods} | ${r.batch.cpu.toFixed(1)} / ${r.batch.memoryGb.toFixed(1)} |`;
+    return `| ${r.scale} | ${BATCH_JOBS.map(cell).join(' | ')} | ${r.datagen.pods} | ${r.batch.cpu.toFixed(1)} / ${r.batch.memoryGb.toFixed(1)} |`;
   });
   return [...header, ...rows].join('\n');
 }

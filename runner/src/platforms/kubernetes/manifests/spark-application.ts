@@ -3,7 +3,7 @@
 // overhead, driver memory, result size, shuffle partitions. Field names follow the operator's CRD
 // (v2.5.2), which the kubernetes tests check by creating these objects on a real API server.
 import type { V1PodSecurityContext, V1PodTemplateSpec, V1SecurityContext } from '@kubernetes/client-node';
-import { EXECUTOR_CEILING, jobSizing, type JobSizing } from '../../../model/sizing.js';
+import { EXECUTOR_CEILING, jobSizing, type JobSizing, type SparkJob } from '../../../model/sizing.js';
 import { stageOverride } from '../../../model/sizing-options.js';
 import type { BatchStage } from '../../../model/stage-report.js';
 import { BadInputError } from '../../../util/errors.js';
@@ -40,11 +40,14 @@ export type SparkApplication = {
     arguments: string[];
     sparkConf: Record<string, string>;
     deps: { packages: string[]; excludePackages?: string[] };
-    restartPolicy: { type: 'OnFailure'; onFailureRetries: number; onFailureRetryInterval: number; onSubmissionFailureRetries: number; onSubmissionFailureRetryInterval: number };
+    restartPolicy: RestartPolicy;
     driver: PodSpecCommon & { coreRequest: string; serviceAccount: string };
     executor: PodSpecCommon & { instances: number; coreRequest: string; deleteOnTermination: boolean };
   };
 };
+
+/** The operator's restart policy (v2.5.2): OnFailure retries a failed run up to onFailureRetries times, then gives up (FAILED). */
+export type RestartPolicy = { type: 'OnFailure'; onFailureRetries: number; onFailureRetryInterval: number; onSubmissionFailureRetries: number; onSubmissionFailureRetryInterval: number };
 
 export type SparkApplicationInput = {
   settings: ClusterSettings;
@@ -87,6 +90,46 @@ export function stageSizing(settings: ClusterSettings, job: BatchStage, scale: n
 export function sparkApplicationManifest(input: SparkApplicationInput): { manifest: SparkApplication; sizing: JobSizing } {
   const { settings: s, job, runId, scale } = input;
   const sizing = stageSizing(s, job, scale);
+  const manifest = sparkApplicationObject({
+    settings: s,
+    job,
+    runId,
+    scale,
+    sizing,
+    script: stageDefinition(job).spark.script,
+    arguments: ['--config', `${JOB_CONFIG_DIR}/${JOB_CONFIG_FILE}`],
+    restartPolicy: {
+      type: 'OnFailure',
+      onFailureRetries: BATCH_RETRIES,
+      onFailureRetryInterval: BATCH_RETRY_INTERVAL_S,
+      onSubmissionFailureRetries: BATCH_RETRIES,
+      onSubmissionFailureRetryInterval: BATCH_RETRY_INTERVAL_S,
+    },
+    scriptsConfigMap: input.scriptsConfigMap,
+    jobConfigMap: input.jobConfigMap,
+  });
+  return { manifest, sizing };
+}
+
+/** What differs between SparkApplications: the job, its sizing, script, arguments and restart policy. */
+export type SparkApplicationParts = {
+  settings: ClusterSettings;
+  /** Names the application (`lakebench-<job>`) and labels its pods. */
+  job: SparkJob;
+  runId: string;
+  scale: number;
+  sizing: JobSizing;
+  /** A file of spark-scripts/. */
+  script: string;
+  arguments: string[];
+  restartPolicy: RestartPolicy;
+  scriptsConfigMap: string;
+  jobConfigMap: string;
+};
+
+/** One SparkApplication: the same packages, Spark settings, pod templates and security context for every job. */
+export function sparkApplicationObject(input: SparkApplicationParts): SparkApplication {
+  const { settings: s, job, runId, scale, sizing } = input;
   const labels = runLabels(s.release, runId, 'spark', job);
   const templateInput = { settings: s, labels, scriptsConfigMap: input.scriptsConfigMap, jobConfigMap: input.jobConfigMap, scratchGi: sizing.scratchGiPerExecutor };
   const deps = sparkPackages(s);
@@ -107,17 +150,11 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
       sparkVersion: sparkVersionOf(s.spark.image, s.spark.version),
       image: s.spark.image,
       imagePullPolicy: 'IfNotPresent',
-      mainApplicationFile: `local://${SCRIPTS_DIR}/${stageDefinition(job).spark.script}`,
-      arguments: ['--config', `${JOB_CONFIG_DIR}/${JOB_CONFIG_FILE}`],
+      mainApplicationFile: `local://${SCRIPTS_DIR}/${input.script}`,
+      arguments: input.arguments,
       sparkConf: sparkConf(s, sizing, scale),
       deps: { packages: deps.packages, ...(deps.excludePackages.length ? { excludePackages: deps.excludePackages } : {}) },
-      restartPolicy: {
-        type: 'OnFailure',
-        onFailureRetries: BATCH_RETRIES,
-        onFailureRetryInterval: BATCH_RETRY_INTERVAL_S,
-        onSubmissionFailureRetries: BATCH_RETRIES,
-        onSubmissionFailureRetryInterval: BATCH_RETRY_INTERVAL_S,
-      },
+      restartPolicy: input.restartPolicy,
       driver: {
         cores: sizing.driverCores,
         coreRequest: cpuQuantity(sizing.driverCoreRequest),
@@ -141,5 +178,5 @@ export function sparkApplicationManifest(input: SparkApplicationInput): { manife
       },
     },
   };
-  return { manifest, sizing };
+  return manifest;
 }

@@ -1,0 +1,38 @@
+// The verdict reasons only a continuous run can have (docs/results.md §3.5), added to the batch
+// rules' reasons: a streaming job that died and did not recover, an ingest ratio below the
+// threshold, gold fresher than half the run never reached, a round with failed queries (after the Q9
+// retry) ⇒ FAILED; an ingest ratio above 1.05, rounds expected but none ran, a job that restarted
+// and recovered ⇒ WARNING. Never PASSED with any of them.
+import type { ContinuousBlock } from './continuous-metrics.js';
+import type { VerdictReason } from './metrics.js';
+import { queryFailureCode } from './verdict.js';
+
+export const INGEST_RATIO_WARN_ABOVE = 1.05;
+/** Refresh freshness above this share of the run duration fails the run. */
+export const FRESHNESS_MAX_SHARE = 0.5;
+
+export function continuousReasons(block: ContinuousBlock, opts: { ingestRatioMin: number; roundsExpected: boolean }): VerdictReason[] {
+  const reasons: VerdictReason[] = [];
+  const fail = (code: string, message: string, source: string) => reasons.push({ code, severity: 'FAILED', message, source });
+  const warn = (code: string, message: string, source: string) => reasons.push({ code, severity: 'WARNING', message, source });
+  const card = block.scorecard;
+  for (const j of block.jobs) {
+    if (j.stopped_by === 'failed') fail('STREAMING_JOB_FAILED', `${j.job} died and did not recover${j.error ? `: ${j.error}` : ''}`, j.job);
+    else if (j.restarts > 0) warn('STREAMING_JOB_RESTARTED', `${j.job} restarted ${j.restarts} time(s) and recovered`, j.job);
+  }
+  if (card.ingest_ratio !== null && card.ingest_ratio < opts.ingestRatioMin) {
+    fail('INGEST_RATIO_LOW', `ingest ratio ${card.ingest_ratio.toFixed(3)} is below ${opts.ingestRatioMin} (${card.total_rows_processed} of ${card.rows_landed} landed rows reached bronze_raw): the pipeline is saturated`, 'bronze-ingest');
+  }
+  if (card.ingest_ratio !== null && card.ingest_ratio > INGEST_RATIO_WARN_ABOVE) warn('INGEST_RATIO_HIGH', `ingest ratio ${card.ingest_ratio.toFixed(3)} is above ${INGEST_RATIO_WARN_ABOVE}: rows were ingested twice`, 'bronze-ingest');
+  if (card.ingest_ratio === null) fail('NOTHING_LANDED', 'no rows landed, so nothing was measured', 'datagen');
+  if (card.data_freshness_seconds !== null && card.data_freshness_seconds > FRESHNESS_MAX_SHARE * block.duration_seconds) {
+    fail('FRESHNESS_TOO_OLD', `data freshness ${card.data_freshness_seconds.toFixed(1)} s is above ${FRESHNESS_MAX_SHARE * 100}% of the ${block.duration_seconds} s run`, 'gold-refresh');
+  }
+  if (block.gold_commits.length === 0) fail('NO_GOLD_COMMIT', 'gold was never refreshed during the run, so no freshness was measured', 'gold-refresh');
+  for (const r of block.rounds) {
+    if (r.error !== null) fail('ROUND_FAILED', `round ${r.round_index} ran no query: ${r.error}`, 'benchmark');
+    for (const q of r.queries.filter((q) => !q.success)) fail(queryFailureCode(q.error?.code), `round ${r.round_index}: ${q.id} ${q.name}: ${q.error?.message ?? 'failed'}`, 'benchmark');
+  }
+  if (opts.roundsExpected && card.benchmark_rounds_count === 0) warn('NO_ROUNDS', 'in-stream rounds were expected but none ran (warm-up and schedule left no round inside the run)', 'benchmark');
+  return reasons;
+}

@@ -1,0 +1,334 @@
+// The three continuous-mode PySpark jobs (spark-scripts/bronze_ingest.py, silver_stream.py,
+// gold_refresh.py) run for real (spark-submit, local[2], three at once) on the Iceberg REST catalog and
+// MinIO, with the job documents the cluster platform submits, while the project's datagen files land
+// one by one under the landing prefix. Session 1: bronze-ingest and silver-stream are stopped by
+// SIGTERM once they have committed batches; bronze-ingest's checkpoint then loses its last commit
+// marker, as a driver killed between the table commit and the checkpoint commit leaves it. Session 2
+// restarts both on the same checkpoints (bronze-ingest until its duration, silver-stream until
+// SIGTERM); gold-refresh runs through both sessions and is stopped by SIGTERM. Afterwards bronze_raw holds every landed row once, silver equals the embedded
+// silver-build of the same files (the profile and sample checks of spark-stages.test.ts), gold's
+// snapshots carry the newest silver processing time they covered and it advances, and the 8 queries
+// on Trino give the embedded answers.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SILVER_COLUMNS } from '../../runner/src/sql/silver.js';
+import { silverRowsExpected } from '../../runner/src/datagen/manifest.js';
+import { jobReportSchema, type JobReport } from '../../runner/src/model/streaming-job-report.js';
+import { SOURCE_MAX_PROCESSING_TS_KEY, type StreamingJob } from '../../runner/src/platforms/streaming.js';
+import { STREAMING_JOB_DEFINITIONS } from '../../runner/src/platforms/kubernetes/streaming/streaming-jobs.js';
+import { streamingJobDocument, type StreamingJobDocument } from '../../runner/src/platforms/kubernetes/streaming/streaming-job-document.js';
+import type { ClusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
+import { TrinoEngine } from '../../runner/src/engines/trino-engine.js';
+import { DuckDbEngine } from '../../runner/src/engines/duckdb-engine.js';
+import { startTrino, type TrinoServer } from '../harness/engines/trino.js';
+import { s3Client } from '../harness/engines/s3.js';
+import { startPySpark, type BackgroundPySpark } from '../harness/engines/spark-background.js';
+import { sleep } from '../harness/engines/process.js';
+import { BUCKETS, generateBronze, SCRIPTS, startSparkStack, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
+import { embeddedTable, openComparer, sparkTable, type Comparer } from './fixtures/spark-compare.js';
+import { compareEngines } from './fixtures/trino-tables.js';
+
+const COMPARED_SILVER = SILVER_COLUMNS.filter((c) => c !== 'silver_processing_timestamp');
+const SAMPLE_MOD = 53;
+const JOBS = STREAMING_JOB_DEFINITIONS.map((d) => d.job);
+// Session 1: files 0 … FIRST_SESSION_FILES-1 land while the jobs run; the rest land in session 2.
+const FIRST_SESSION_FILES = 4;
+// Jobs the test stops with SIGTERM run "for ever"; session 2's bronze-ingest stops at its duration,
+// which must cover a JVM start on a loaded machine and the remaining files.
+const LONG_SECONDS = 3600;
+const SECOND_SESSION_SECONDS = 300;
+// Waits for the jobs' progress: a shared 2-core machine can take minutes per micro-batch.
+const PROGRESS_MS = 900_000;
+
+let stack: SparkStack | undefined;
+let bronze: Bronze | undefined;
+let comparer: Comparer | undefined;
+let trinoServer: TrinoServer | undefined;
+let trino: TrinoEngine | undefined;
+let duck: DuckDbEngine | undefined;
+let scratch: string | undefined;
+const docs = {} as Record<StreamingJob, StreamingJobDocument>;
+const session1 = {} as Record<StreamingJob, JobReport>;
+const jobs: Partial<Record<StreamingJob, BackgroundPySpark>> = {};
+
+function ready() {
+  if (!stack || !bronze || !comparer || !scratch || !trino || !duck) throw new Error('setup did not finish');
+  return { stack, bronze, comparer, scratch, trino, duck };
+}
+
+/** `s3a://bucket/key` or `s3://bucket/key` → [bucket, key]. */
+function splitUri(uri: string): [string, string] {
+  const m = /^s3a?:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!m) throw new Error(`not an S3 URI: ${uri}`);
+  return [m[1]!, m[2]!];
+}
+
+async function getObject(uri: string): Promise<Uint8Array | null> {
+  const [bucket, key] = splitUri(uri);
+  const client = s3Client(ready().stack.minio);
+  try {
+    const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await res.Body?.transformToByteArray()) ?? null;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NoSuchKey') return null;
+    throw e;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function report(job: StreamingJob): Promise<JobReport | null> {
+  const body = await getObject(docs[job].metrics_uri);
+  return body ? jobReportSchema.parse(JSON.parse(Buffer.from(body).toString('utf8'))) : null;
+}
+
+/** Datagen file `index` of the generated set, uploaded under the landing prefix of the documents. */
+async function land(index: number): Promise<void> {
+  const { bronze: b, stack: s } = ready();
+  const f = b.manifest.files[index]!;
+  const [bucket, prefix] = splitUri(docs['bronze-ingest'].bronze.uri);
+  const client = s3Client(s.minio);
+  try {
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${f.key}`, Body: readFileSync(path.join(b.platform.warehouse.bronze, f.key)) }));
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Starts a job with the cluster's document, its duration (and bronze-ingest's files per batch) set for the test. */
+function startJob(job: StreamingJob, durationSeconds: number, maxFilesPerTrigger?: number): BackgroundPySpark {
+  const { stack: s, scratch: dir } = ready();
+  const def = STREAMING_JOB_DEFINITIONS.find((d) => d.job === job)!;
+  const file = path.join(dir, `${job}-${Date.now()}.json`);
+  const streaming = { ...docs[job].streaming, duration_seconds: durationSeconds, ...(maxFilesPerTrigger ? { max_files_per_trigger: maxFilesPerTrigger } : {}) };
+  writeFileSync(file, JSON.stringify({ ...docs[job], streaming }));
+  return startPySpark(s.spark, path.join(SCRIPTS, def.script), ['--config', file], { timeoutMs: 3_600_000 });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number, jobs: BackgroundPySpark[] = []): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${jobs.map((j) => j.output().stderr.slice(-2500)).join('\n---\n')}`);
+    await sleep(1000);
+  }
+}
+
+async function trinoRows(sql: string): Promise<unknown[][]> {
+  const r = await ready().trino.execute(sql, { timeoutSeconds: 600 });
+  if (!r.ok) throw new Error(`${sql}: ${r.error.code}: ${r.error.message}`);
+  return r.rows;
+}
+
+/** A table's current snapshot id, from the REST catalog, as the exact decimal text (ids exceed 2^53). */
+async function currentSnapshot(ns: string, table: string): Promise<string> {
+  const res = await fetch(`${ready().stack.rest?.uri}/v1/namespaces/${ns}/tables/${table}`);
+  expect(res.status).toBe(200);
+  const id = /"current-snapshot-id"\s*:\s*(-?\d+)/.exec(await res.text())?.[1];
+  if (!id) throw new Error(`${ns}.${table} has no current snapshot`);
+  return id;
+}
+
+/** gold's snapshots, oldest first, with their summaries, straight from the REST catalog. */
+async function goldSnapshots(): Promise<{ id: number; timestampMs: number; summary: Record<string, string> }[]> {
+  const res = await fetch(`${ready().stack.rest?.uri}/v1/namespaces/gold/tables/customer_executive_dashboard`);
+  expect(res.status).toBe(200);
+  type Snapshot = { 'snapshot-id': number; 'timestamp-ms': number; summary: Record<string, string> };
+  const m = ((await res.json()) as { metadata: { snapshots: Snapshot[] } }).metadata;
+  return m.snapshots.map((s) => ({ id: s['snapshot-id'], timestampMs: s['timestamp-ms'], summary: s.summary })).sort((a, b) => a.timestampMs - b.timestampMs);
+}
+
+describe('continuous mode: the Spark streaming jobs on Iceberg', () => {
+  beforeAll(async () => {
+    scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-continuous-spark-'));
+    // 8 MB files: 14 files of ≈ 1,800 rows at scale 0.01, so files land one by one over both sessions.
+    const config = {
+      scale: 0.01,
+      datagen: { fileSizeMb: 8 },
+      pipeline: { mode: 'continuous' as const },
+      continuous: { durationSeconds: LONG_SECONDS, triggers: { bronzeSeconds: 5, silverSeconds: 10, goldRefreshSeconds: 10 }, maxFilesPerTrigger: 2 },
+    };
+    const [s, b] = await Promise.all([startSparkStack({ catalog: true }), generateBronze(config)]);
+    [stack, bronze] = [s, b];
+    const startedTrino = startTrino({ s3: s.minio, restCatalogUri: s.rest!.uri });
+    // The batch silver-build and gold-finalize of the same files: what the streams must end up equal to.
+    for (const stage of ['silver-build', 'gold-finalize'] as const) {
+      const r = await b.platform.runStage(stage, b.ctx);
+      expect(r.status, stage).toBe('succeeded');
+    }
+    comparer = await openComparer(b.platform.warehouse.root);
+    duck = await DuckDbEngine.open(b.platform.warehouse.root);
+    trinoServer = await startedTrino;
+    trino = await TrinoEngine.open({ endpoint: trinoServer.uri, catalog: trinoServer.catalog });
+    const settings = {
+      storage: { endpoint: s.minio.endpoint, region: s.minio.region, pathStyle: true },
+      buckets: BUCKETS,
+      catalog: { kind: 'rest', name: 'lakehouse', uri: s.rest!.uri, warehouse: null, oauth2: null },
+      tableFormat: 'iceberg',
+    } as const satisfies Pick<ClusterSettings, 'storage' | 'buckets' | 'catalog' | 'tableFormat'>;
+    for (const def of STREAMING_JOB_DEFINITIONS) {
+      docs[def.job] = streamingJobDocument(def, settings as ClusterSettings, {
+        config: b.ctx.config, scale: 0.01, runId: b.ctx.runId, referenceDate: b.ctx.referenceDate, manifest: b.manifest, resources: { executors: 1, cores: 2 },
+      });
+    }
+  }, 900_000);
+
+  afterAll(async () => {
+    for (const j of Object.values(jobs)) await j.signalPython('SIGTERM').then(() => j.done, () => undefined);
+    comparer?.close();
+    await duck?.close();
+    await trinoServer?.stop();
+    await stack?.stop();
+    for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('session 1: files landed while the jobs run reach bronze_raw, silver and gold; bronze-ingest and silver-stream stop cleanly on SIGTERM', async () => {
+    const { bronze: b } = ready();
+    expect(b.manifest.files.length).toBeGreaterThan(FIRST_SESSION_FILES + 3);
+    for (const job of JOBS) jobs[job] = startJob(job, LONG_SECONDS);
+    const all = Object.values(jobs);
+    for (let i = 0; i < FIRST_SESSION_FILES; i++) {
+      await sleep(i === 0 ? 10_000 : 3_000);
+      await land(i);
+    }
+    await until('two bronze-ingest batches, one silver-stream batch with rows and one gold refresh', async () => {
+      const [bi, ss, gr] = await Promise.all(JOBS.map((j) => report(j)));
+      return (bi?.batches.length ?? 0) >= 2 && (ss?.batches.some((x) => x.rows > 0) ?? false) && (gr?.batches.length ?? 0) >= 1;
+    }, PROGRESS_MS, all);
+    for (const job of ['bronze-ingest', 'silver-stream'] as const) expect(await jobs[job]!.signalPython('SIGTERM'), job).toBe(true);
+    for (const job of ['bronze-ingest', 'silver-stream'] as const) {
+      const run = await jobs[job]!.done;
+      expect(run.exitCode, `${job}\n${run.stderr.slice(-4000)}`).toBe(0);
+      const r = (await report(job))!;
+      session1[job] = r;
+      expect(r).toMatchObject({ job, run_id: b.ctx.runId, stopped_by: 'signal' });
+      expect(r.error).toBeUndefined();
+    }
+    // Every batch of bronze-ingest names its landed files; each file once, its rows all in bronze_raw.
+    const ingested = session1['bronze-ingest'].batches.flatMap((x) => x.files ?? []);
+    expect(ingested.length).toBeGreaterThan(0);
+    expect(ingested.length).toBe(new Set(ingested).size);
+    for (const k of ingested) expect(b.manifest.files.slice(0, FIRST_SESSION_FILES).map((f) => f.key)).toContain(k);
+    const rowsOf = (keys: string[]) => keys.reduce((n, k) => n + b.manifest.files.find((f) => f.key === k)!.rows, 0);
+    expect(session1['bronze-ingest'].batches.reduce((n, x) => n + x.rows, 0)).toBe(rowsOf(ingested));
+    const [[count]] = (await trinoRows('SELECT count(*) FROM lakehouse."default".bronze_raw')) as [[number]];
+    expect(Number(count)).toBe(rowsOf(ingested));
+    // gold refreshed from a silver the stream built, and recorded what it covered.
+    const gold = (await goldSnapshots()).filter((x) => x.summary[SOURCE_MAX_PROCESSING_TS_KEY]);
+    expect(gold.length).toBeGreaterThan(0);
+  }, 1_200_000);
+
+  it('session 2: restarted on their checkpoints (the last batch left unmarked), the jobs go on without duplicates; bronze-ingest stops at its duration', async () => {
+    const { bronze: b, stack: s } = ready();
+    // A driver killed after the table commit but before the checkpoint commit leaves the batch's
+    // offsets without its commit marker: Spark runs that batch again on restart.
+    const replayed = Math.max(...session1['bronze-ingest'].batches.map((x) => x.batch_id));
+    const [bucket, prefix] = splitUri(docs['bronze-ingest'].streaming.checkpoint_uri);
+    const client = s3Client(s.minio);
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `${prefix}commits/${replayed}` }));
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}` }));
+      const keys = listed.Contents?.map((o) => o.Key) ?? [];
+      expect(keys).toContain(`${prefix}offsets/${replayed}`);
+      expect(keys).not.toContain(`${prefix}commits/${replayed}`);
+    } finally {
+      client.destroy();
+    }
+
+    jobs['bronze-ingest'] = startJob('bronze-ingest', SECOND_SESSION_SECONDS, 10);
+    jobs['silver-stream'] = startJob('silver-stream', LONG_SECONDS);
+    const all = Object.values(jobs);
+    for (let i = FIRST_SESSION_FILES; i < b.manifest.files.length; i++) {
+      await sleep(2_000);
+      await land(i);
+    }
+    const allKeys = b.manifest.files.map((f) => f.key);
+    await until('bronze-ingest to ingest every landed file', async () => {
+      const files = new Set((await report('bronze-ingest'))?.batches.flatMap((x) => x.files ?? []));
+      return allKeys.every((k) => files.has(k));
+    }, PROGRESS_MS, all);
+    await until('silver-stream to commit every bronze row', async () => {
+      const r = await report('silver-stream');
+      return (r?.batches.reduce((n, x) => n + x.rows, 0) ?? 0) >= silverRowsExpected(b.manifest);
+    }, PROGRESS_MS, all);
+    expect(await jobs['silver-stream']!.signalPython('SIGTERM')).toBe(true);
+    const finalSilver = await currentSnapshot('silver', 'customer_interactions_enriched');
+    await until('a gold refresh built from the final silver snapshot', async () => (await goldSnapshots()).at(-1)?.summary['lakebench.source-snapshot'] === finalSilver, PROGRESS_MS, all);
+    expect(await jobs['gold-refresh']!.signalPython('SIGTERM')).toBe(true);
+
+    for (const job of JOBS) {
+      const run = await jobs[job]!.done;
+      expect(run.exitCode, `${job}\n${run.stderr.slice(-4000)}`).toBe(0);
+      const r = (await report(job))!;
+      expect(r.stopped_by, job).toBe(job === 'bronze-ingest' ? 'duration' : 'signal');
+      expect(r.error, job).toBeUndefined();
+      const ids = r.batches.map((x) => x.batch_id);
+      expect(ids, job).toEqual([...ids].sort((x, y) => x - y));
+      expect(new Set(ids).size, job).toBe(ids.length);
+      if (job === 'gold-refresh') continue;
+      // The report kept session 1's batches; the restarted query numbered its batches after them.
+      expect(r.batches.slice(0, session1[job].batches.length), job).toEqual(session1[job].batches);
+      expect(r.batches.length, job).toBeGreaterThan(session1[job].batches.length);
+    }
+    // The batch run again was recognised as committed and skipped, not appended a second time.
+    expect(jobs['bronze-ingest']!.output().stdout).toContain(`batch ${replayed} skipped: already committed`);
+    const ingested = (await report('bronze-ingest'))!.batches.flatMap((x) => x.files ?? []);
+    expect([...ingested].sort()).toEqual([...allKeys].sort());
+    const [[rows, ids]] = (await trinoRows('SELECT count(*), count(DISTINCT id) FROM lakehouse."default".bronze_raw')) as [[number, number]];
+    expect(Number(rows)).toBe(b.manifest.totals.total_rows);
+    expect(Number(ids)).toBe(b.manifest.totals.total_rows);
+  }, 2_400_000);
+
+  it('silver equals the batch silver-build of the same files', async () => {
+    const { bronze: b, comparer: c, scratch: dir, stack: s } = ready();
+    const files = (await trinoRows('SELECT file_path FROM lakehouse.silver."customer_interactions_enriched$files"')).map((r) => String(r[0]));
+    const local = files.map((_, i) => path.join(dir, 'stream-silver', `${i}.parquet`));
+    await mkdir(path.join(dir, 'stream-silver'), { recursive: true });
+    for (let i = 0; i < files.length; i += 16) {
+      await Promise.all(files.slice(i, i + 16).map(async (uri, k) => {
+        const body = await getObject(uri);
+        if (!body) throw new Error(`silver data file ${uri} is missing in ${s.minio.endpoint}`);
+        await writeFile(local[i + k]!, body);
+      }));
+    }
+    await c.addSparkTable('silver', local);
+    const [stream, emb] = [sparkTable('silver'), embeddedTable('silver')];
+    expect(await c.count(stream)).toBe(silverRowsExpected(b.manifest));
+    expect(await c.schema(stream)).toEqual(await c.schema(emb));
+    const streamProfile = await c.profile(stream, COMPARED_SILVER);
+    const embeddedProfile = await c.profile(emb, COMPARED_SILVER);
+    for (const col of COMPARED_SILVER) expect(streamProfile[col], col).toEqual(embeddedProfile[col]);
+    const sample = await c.rows(stream, COMPARED_SILVER, `id % ${SAMPLE_MOD} = 0`, 'id');
+    expect(sample.length).toBeGreaterThan(400);
+    expect(sample).toEqual(await c.rows(emb, COMPARED_SILVER, `id % ${SAMPLE_MOD} = 0`, 'id'));
+    // One processing time per silver-stream batch that had rows.
+    const silverBatches = (await report('silver-stream'))!.batches.filter((x) => x.rows > 0).length;
+    const [[times]] = (await trinoRows('SELECT count(DISTINCT silver_processing_timestamp) FROM lakehouse.silver.customer_interactions_enriched')) as [[number]];
+    expect(Number(times)).toBe(silverBatches);
+  }, 900_000);
+
+  it('gold snapshots carry the newest silver processing time they covered, and it advances', async () => {
+    const snaps = (await goldSnapshots()).filter((s) => s.summary['lakebench.run-id'] === ready().bronze.ctx.runId);
+    const refreshes = (await report('gold-refresh'))!.batches;
+    expect(snaps.length).toBe(refreshes.length);
+    const covered = snaps.map((s) => s.summary[SOURCE_MAX_PROCESSING_TS_KEY]!);
+    for (const v of covered) expect(v).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    const ms = covered.map((v) => Date.parse(v));
+    for (let i = 1; i < ms.length; i++) expect(ms[i]!).toBeGreaterThanOrEqual(ms[i - 1]!);
+    expect(new Set(covered).size).toBeGreaterThan(1);
+    // Freshness is commit time − covered time: never negative.
+    for (const [i, s] of snaps.entries()) expect(s.timestampMs).toBeGreaterThanOrEqual(ms[i]! - 1);
+  });
+
+  it('the 8 queries on Trino read the streamed tables and give the embedded answers', async () => {
+    const { duck: d, trino: t } = ready();
+    const { queries } = await compareEngines(d, t);
+    expect(queries).toHaveLength(8);
+    for (const q of queries) expect(q.equal, `${q.id}: ${q.detail}`).toBe(true);
+  }, 900_000);
+});
