@@ -6,37 +6,29 @@
 // mirror; the chart's `helm test` hooks pass (their beeline opens a JDBC session, which runs
 // `USE default` at open); and the runner's own HiveServer2 client creates and reads an Iceberg table
 // through the Thrift server and the metastore, whose files land in the silver bucket.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SparkThriftEngine } from '../../runner/src/engines/spark-thrift-engine.js';
 import { cacheDir } from '../harness/cache.js';
-import { ensureBucket, s3Client } from '../harness/engines/s3.js';
-import { loadKubeconfig } from '../harness/kube/kubeconfig.js';
-import { startMinio, type MinioServer } from '../harness/minio.js';
-import { nodeBinaries } from '../harness/node/binaries.js';
-import { nodeNetwork } from '../harness/node/layout.js';
-import { createPodSecurityNamespace } from '../harness/node/pods.js';
+import { s3Client } from '../harness/engines/s3.js';
 import { ensureNode } from '../harness/node/shared.js';
 import type { NodeState } from '../harness/node/state.js';
 import { serveFolder, type StaticServer } from '../harness/node/static-server.js';
 import {
-  cachedJdbcJar,
   componentOf,
-  createStaticVolumes,
-  deleteStaticVolumes,
   diagnose,
   helm,
+  installLakehouse,
   lakehouseClaims,
+  prepareLakehouse,
+  teardownLakehouse,
   waitForReleasePods,
+  type LakehouseSite,
 } from './fixtures/lakehouse-release.js';
 
-const run = promisify(execFile);
-const repo = path.resolve(import.meta.dirname, '../..');
 const namespace = `thrift-${Date.now().toString(36)}`;
 const release = 'lakebench';
 const installDeadlineMs = 5 * 60_000;
@@ -52,12 +44,9 @@ const hive4ClientJar = '/org/apache/hive/hive-standalone-metastore-common/4.0.1/
 
 describe('the Spark Thrift lakehouse (profile-tiny, hive-iceberg-spark-thrift) on the real node', () => {
   let state: NodeState;
-  let kc: KubeConfig;
   let core: CoreV1Api;
-  let minio: MinioServer | undefined;
-  let jar: StaticServer | undefined;
+  let site: LakehouseSite | undefined;
   let maven: StaticServer | undefined;
-  let installed = false;
   const timings: Record<string, number> = {};
   // The later checks need the lakehouse up; without it they would only repeat the install's failure.
   let lakehouseReady = false;
@@ -69,52 +58,25 @@ describe('the Spark Thrift lakehouse (profile-tiny, hive-iceberg-spark-thrift) o
 
   beforeAll(async () => {
     state = await ensureNode(inject('lakebenchNodeOwnerPid'));
-    kc = loadKubeconfig(state.kubeconfigPath);
-    core = kc.makeApiClient(CoreV1Api);
     if (!existsSync(`${mavenMirror}.version`)) throw new Error(`${mavenMirror}: run LAKEBENCH_CACHE=${cacheDir} bash test/setup/75-cluster-runner.sh`);
-    minio = await startMinio({ host: nodeNetwork.nodeIp });
-    for (const bucket of ['lakebench-bronze', silverBucket, 'lakebench-gold', 'lakebench-results']) await ensureBucket(minio, bucket);
-    jar = await serveFolder(path.dirname(await cachedJdbcJar()));
+    site = await prepareLakehouse(state, { namespace, release, claims });
+    core = site.core;
     maven = await serveFolder(mavenMirror);
-
-    await createPodSecurityNamespace(kc, namespace, 'restricted');
-    await core.createNamespacedSecret({
-      namespace,
-      body: { metadata: { name: 'lakebench-s3' }, stringData: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey } },
-    });
-    await createStaticVolumes(kc, namespace, claims);
   });
 
   afterAll(async () => {
-    if (state) {
-      if (installed) await helm(state, ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', '3m'], 200_000).catch(() => undefined);
-      await run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, 'delete', 'namespace', namespace, '--wait', '--timeout=180s']).catch(() => undefined);
-      await deleteStaticVolumes(kc, namespace, claims);
-    }
-    await jar?.close();
+    await teardownLakehouse(site);
     await maven?.close();
-    await minio?.stop();
     console.log(`spark-thrift timings (s): ${JSON.stringify(timings)}`);
   }, 7 * 60_000);
 
   it('installs with every pod Ready under the restricted Pod Security Standard, packages from the Maven mirror', async () => {
     const started = Date.now();
-    await helm(
-      state,
-      [
-        'install', release, path.join(repo, 'charts/lakebench'),
-        '--namespace', namespace,
-        '-f', path.join(repo, 'values/profile-tiny.yaml'),
-        '-f', path.join(repo, 'values/hive-iceberg-spark-thrift.yaml'),
-        '-f', path.join(repo, 'test/cluster/fixtures/node-overlay.yaml'),
-        '-f', path.join(repo, 'test/cluster/fixtures/spark-thrift-overlay.yaml'),
-        '--set', `storage.s3.endpoint=${minio!.endpoint}`,
-        '--set', `catalog.hive.jdbcDriver.url=${jar!.url}${path.basename(await cachedJdbcJar())}`,
-        '--set', `spark.mavenRepository=${maven!.url}`,
-      ],
-      120_000,
-    );
-    installed = true;
+    await installLakehouse(site!, {
+      combination: 'values/hive-iceberg-spark-thrift.yaml',
+      overlays: ['spark-thrift-overlay.yaml'],
+      sets: [`spark.mavenRepository=${maven!.url}`],
+    });
     const pods = await waitForReleasePods(core, namespace, expectedComponents, installDeadlineMs);
     timings.installToReady = Math.round((Date.now() - started) / 1000);
     lakehouseReady = true;
@@ -173,7 +135,7 @@ describe('the Spark Thrift lakehouse (profile-tiny, hive-iceberg-spark-thrift) o
       await engine.close();
     }
     timings.tableRoundTrip = Math.round((Date.now() - started) / 1000);
-    const client = s3Client(minio!);
+    const client = s3Client(site!.minio);
     try {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: silverBucket, Prefix: `warehouse/${namespaceName}.db/probe/` }));
       const keys = (listed.Contents ?? []).map((o) => o.Key ?? '');
