@@ -5,7 +5,10 @@
 // table per round. The figure compared is spark-submit's wall time (JVM launch to exit, the same fixed
 // cost for both); each job's self-reported time is printed too, with both silver row counts and the
 // column differences read from the catalog.
-// Usage: npx tsx bench/spark-vs-reference.ts [--scale 0.1] [--rounds 3] [--driver-memory 8g]
+// With --event-log DIR both jobs write a Spark event log under DIR/<job>-r<round>/ and the bench prints
+// each job's stages (wall, run and CPU seconds, shuffle bytes) and the Exchanges of its final plans
+// (test/harness/engines/spark-event-log.ts): the Spark UI's profile, kept after the job ends.
+// Usage: npx tsx bench/spark-vs-reference.ts [--scale 0.1] [--rounds 3] [--driver-memory 8g] [--event-log DIR]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { median } from '../runner/src/benchmark/qph.js';
 import { cacheDir } from '../test/harness/cache.js';
 import { enginesManifest } from '../test/harness/engines/manifest.js';
 import { runPySpark } from '../test/harness/engines/spark.js';
+import { formatEventLog, summariseEventLog } from '../test/harness/engines/spark-event-log.js';
 import { buildSparkJobConfig } from '../runner/src/spark-jobs/job-config.js';
 import { readJobReport } from '../runner/src/spark-jobs/read-report.js';
 import { BUCKETS, SCRIPTS, generateBronze, jobSettings, startSparkStack, uploadBronze, type SparkStack } from '../test/engines/fixtures/spark-stack.js';
@@ -36,6 +40,18 @@ const scale = Number(arg('scale', '0.1'));
 const rounds = Math.max(1, Number(arg('rounds', '3')));
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const eventLogRoot = arg('event-log', '') ? path.resolve(arg('event-log', '')) : undefined;
+/** Event-log settings for one job (none without --event-log); uncompressed, so the bench can read it. */
+function eventLogConf(job: string): Record<string, string> {
+  if (!eventLogRoot) return {};
+  const dir = path.join(eventLogRoot, job);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return { 'spark.eventLog.enabled': 'true', 'spark.eventLog.dir': `file://${dir}`, 'spark.eventLog.compress': 'false' };
+}
+const printEventLog = (job: string) => {
+  if (eventLogRoot) console.log(`${job} event log (${path.join(eventLogRoot, job)}):\n${formatEventLog(summariseEventLog(path.join(eventLogRoot, job)))}`);
+};
 
 /** The reference scripts folder in the cache: pip downloads the wheel once, it is checked and unpacked. */
 function referenceScripts(): string {
@@ -132,7 +148,7 @@ try {
     const docPath = path.join(bronze.output, `ours-${r}-job.json`);
     writeFileSync(docPath, JSON.stringify(doc));
     const w0 = performance.now();
-    const run = await runPySpark(stack.spark, path.join(SCRIPTS, 'silver_build.py'), ['--config', docPath], {}, timeout);
+    const run = await runPySpark(stack.spark, path.join(SCRIPTS, 'silver_build.py'), ['--config', docPath], eventLogConf(`ours-r${r}`), timeout);
     const wall = seconds(w0);
     const outcome = await readJobReport(doc, run.exitCode);
     if (outcome.status !== 'succeeded' || outcome.output_rows === null) {
@@ -147,7 +163,7 @@ try {
   const runReference = async (r: number): Promise<Result> => {
     const table = `reference_r${r}`;
     const w0 = performance.now();
-    const run = await runPySpark({ ...stack.spark, env: { ...stack.spark.env, ...referenceEnv(table) } }, path.join(scripts, 'silver_build.py'), [], {}, timeout);
+    const run = await runPySpark({ ...stack.spark, env: { ...stack.spark.env, ...referenceEnv(table) } }, path.join(scripts, 'silver_build.py'), [], eventLogConf(`reference-r${r}`), timeout);
     const wall = seconds(w0);
     const rows = Number(referenceMetric(run.stdout, 'output_rows'));
     const self = Number(referenceMetric(run.stdout, 'elapsed_seconds'));
@@ -165,6 +181,7 @@ try {
       const res = who === 'ours' ? await runOurs(r) : await runReference(r);
       (who === 'ours' ? ours : reference).push(res);
       console.log(`round ${r} ${who.padEnd(9)} wall ${res.wall.toFixed(1)} s (self-reported ${res.self.toFixed(1)} s), ${res.rows} silver rows, ${res.detail}; load ${load()}`);
+      printEventLog(`${who}-r${r}`);
     }
   }
 

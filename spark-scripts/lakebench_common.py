@@ -200,15 +200,16 @@ def first_row(df: DataFrame) -> dict[str, Any]:
     return rows[0].asDict()
 
 
-Job = Callable[[SparkSession, JobConfig, Timer], Fields]
+def load_job_document(stage: str, doc_section: str, on_invalid: Callable[[str, ConfigError], None] | None = None) -> JobConfig:
+    """A job's command line (`--config <document>`, `--print-spark-conf`) and its validated document.
 
-
-def run_job(stage: str, job: Job) -> NoReturn:
-    parser = argparse.ArgumentParser(description=f"Lakebench {stage} (docs/pipeline.md)")
+    With `--print-spark-conf` the Spark settings (secrets redacted) are printed and the process exits 0.
+    An invalid document exits 2 with the reason on stderr, after `on_invalid(config path, error)`.
+    """
+    parser = argparse.ArgumentParser(description=f"Lakebench {stage} ({doc_section})")
     parser.add_argument("--config", required=True, help="the job configuration document (JSON), a local path")
     parser.add_argument("--print-spark-conf", action="store_true", help="print the Spark settings (secrets redacted) and exit")
     args = parser.parse_args()
-    start = datetime.now(UTC)
     try:
         cfg = load_config(args.config, stage)
         if args.print_spark_conf:
@@ -217,11 +218,25 @@ def run_job(stage: str, job: Job) -> NoReturn:
             sys.exit(0)
     except ConfigError as e:
         print(f"lakebench {stage}: invalid job configuration: {e}", file=sys.stderr)
-        hint = metrics_uri_hint(args.config)
+        if on_invalid is not None:
+            on_invalid(args.config, e)
+        sys.exit(2)
+    return cfg
+
+
+Job = Callable[[SparkSession, JobConfig, Timer], Fields]
+
+
+def run_job(stage: str, job: Job) -> NoReturn:
+    start = datetime.now(UTC)
+
+    def failed_document(config_path: str, e: ConfigError) -> None:
+        # A local metrics location still named by the broken document gets the failure, for the runner.
+        hint = metrics_uri_hint(config_path)
         if hint and "://" not in hint:
             write_metrics(None, hint, report(stage, "unknown", start, error_fields(e)))
-        sys.exit(2)
 
+    cfg = load_job_document(stage, "docs/pipeline.md", failed_document)
     spark: SparkSession | None = None
     timer = Timer()
     try:

@@ -14,9 +14,7 @@ job restarted on the same checkpoint keeps the batches already reported and appe
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import signal
 import sys
 import threading
@@ -32,9 +30,8 @@ from typing import Any, NoReturn
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.streaming.query import StreamingQuery
 
-from lakebench_common import Fields, JobError, build_session, error_fields, iso, read_text, write_metrics
-from lakebench_config import ConfigError, JobConfig, StreamingSettings, Table, load_config
-from lakebench_sparkconf import job_conf, redacted
+from lakebench_common import Fields, JobError, build_session, error_fields, iso, load_job_document, read_text, write_metrics
+from lakebench_config import JobConfig, StreamingSettings, Table
 from lakebench_tables import committed_values
 
 # A running micro-batch gets this long to finish after the duration or a signal; then the query is
@@ -230,20 +227,8 @@ def run_stream(stage: str, start: StartQuery) -> NoReturn:
     Exit 0 when the job stopped by duration or signal, 1 when it failed, 2 on an invalid document,
     3 when its report could not be written.
     """
-    parser = argparse.ArgumentParser(description=f"Lakebench {stage} (docs/pipeline.md §8)")
-    parser.add_argument("--config", required=True, help="the job configuration document (JSON), a local path")
-    parser.add_argument("--print-spark-conf", action="store_true", help="print the Spark settings (secrets redacted) and exit")
-    args = parser.parse_args()
     began = time.monotonic()
-    try:
-        cfg = load_config(args.config, stage)
-        if args.print_spark_conf:
-            defaults, decided = job_conf(cfg, os.environ)
-            print(json.dumps({"defaults": redacted(defaults), "decided": redacted(decided)}, indent=2))
-            sys.exit(0)
-    except ConfigError as e:
-        print(f"lakebench {stage}: invalid job configuration: {e}", file=sys.stderr)
-        sys.exit(2)
+    cfg = load_job_document(stage, "docs/pipeline.md §8")
 
     clock = Clock(began + streaming(cfg).duration_seconds, StopRequest())
     spark: SparkSession | None = None

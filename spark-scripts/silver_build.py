@@ -73,14 +73,22 @@ def chunks(files: list[tuple[str, int]], limit: float) -> list[list[str]]:
     return out
 
 
-def salted(df: DataFrame, counts: DataFrame, p: Profile, size: float) -> tuple[DataFrame, Fields]:
-    """Spread hot customers' rows over S salts, repartition by (customer_id, salt) (docs/pipeline.md §4.2)."""
+def salted(df: DataFrame, counts: DataFrame, p: Profile, size: float, distribution: str) -> tuple[DataFrame, Fields]:
+    """Spread hot customers' rows over S salts, repartition by (customer_id, salt) (docs/pipeline.md §4.2).
+
+    Only when the write keeps the rows where they are (distribution mode `none`). With `hash` or `range`
+    the write shuffles every row again by interaction_date (Iceberg's required distribution, or the Delta
+    path's repartition), so the salted layout never reaches the files and its shuffle of the payload-heavy
+    rows is pure cost: the event log of bench/spark-vs-reference.ts showed two full shuffles instead of one.
+    """
     hot = [int(r["customer_id"]) for r in counts.where(F.col("count") > 10 * p.mean_rows).select("customer_id").collect()]
     buckets = int(clamp(math.ceil(p.max_rows / (10 * p.mean_rows)), 2, 64))
     parts = int(clamp(size / MB * 0.3 / 256, 10, 5000))
+    info: Fields = {"hot_customers": len(hot), "salt_buckets": buckets, "salt_partitions": parts, "salt_repartition": distribution == "none"}
+    if distribution != "none":
+        return df, info
     salt = F.when(F.col("customer_id").isin(hot), F.pmod(F.col("id"), F.lit(buckets))).otherwise(F.lit(0))
-    out = df.withColumn("_lakebench_salt", salt).repartition(parts, "customer_id", "_lakebench_salt").drop("_lakebench_salt")
-    return out, {"hot_customers": len(hot), "salt_buckets": buckets, "salt_partitions": parts}
+    return df.withColumn("_lakebench_salt", salt).repartition(parts, "customer_id", "_lakebench_salt").drop("_lakebench_salt"), info
 
 
 def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
@@ -125,7 +133,7 @@ def job(spark: SparkSession, cfg: JobConfig, timer: Timer) -> Fields:
         elif strategy == "salted":
             if counts is None or prof is None:
                 raise JobError("CONFIG", "the salted strategy needs the skew profile, which silver.sizeGb skips")
-            df, salt_info = salted(df, counts, prof, size)
+            df, salt_info = salted(df, counts, prof, size, s.distribution_mode)
             extras.update(salt_info)
         results.append(write(df, replace=True))
     timer.lap("write")

@@ -3,8 +3,9 @@
 // serve) in a namespace enforcing the restricted Pod Security Standard; every pod (PostgreSQL, the
 // Hive Metastore after its schematool init, Trino coordinator and worker) becomes Ready from the
 // stand-in images, the chart's `helm test` hooks pass against them, and an Iceberg table is written
-// through Trino and the metastore into the S3 bucket.
-import { CoreV1Api } from '@kubernetes/client-node';
+// through Trino and the metastore into the S3 bucket. Then the chart's runner CronJob, run by the
+// real CronJob controller: it fires, and a schedule due while its Job is active is skipped (Forbid).
+import { BatchV1Api, CoreV1Api, type V1Job } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +33,15 @@ const namespace = `lakehouse-${Date.now().toString(36)}`;
 const release = 'lakebench';
 const installDeadlineMs = 15 * 60_000;
 const helmTestTimeout = '10m';
+// Far more CPU than the node has: the CronJob's runner pod stays Pending, so its Job stays active
+// into the next scheduled minute (and no benchmark runs; the schedule is what is tested here).
+const unschedulableRunnerCpu = '64';
+// The first firing comes at the next minute after the upgrade, the skipped one a minute later.
+const cronDeadlineMs = 200_000;
+// What kube-controller-manager v1.36.4 records when Forbid skips a schedule
+// (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
+const forbidSkip = { reason: 'JobAlreadyActive', message: 'Not starting job because prior execution is running and concurrency policy is Forbid' };
+const scheduledAtAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 // The pods the default combination runs, by app.kubernetes.io/component.
 const expectedComponents = ['hive-metastore', 'postgres', 'trino-coordinator', 'trino-worker'];
@@ -126,5 +136,63 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
     } finally {
       client.destroy();
     }
+  });
+
+  it("fires the chart's runner CronJob and skips the next schedule while that Job is active (concurrencyPolicy Forbid)", async () => {
+    requireLakehouse();
+    const started = Date.now();
+    const batch = site!.kc.makeApiClient(BatchV1Api);
+    const cronJobName = `${release}-runner`;
+    const ownJobs = async () =>
+      (await batch.listNamespacedJob({ namespace })).items.filter((j) => j.metadata?.ownerReferences?.some((o) => o.kind === 'CronJob' && o.name === cronJobName));
+    // The chart's own CronJob (templates/runner/cronjob.yaml), added to the installed release.
+    const upgrade = ['--reuse-values', '--set-string', 'runner.schedule=*/1 * * * *', '--set-string', `runner.resources.requests.cpu=${unschedulableRunnerCpu}`];
+    await helm(state, ['upgrade', release, path.join(repo, 'charts/lakebench'), '--namespace', namespace, ...upgrade], 120_000);
+    try {
+      let jobs: V1Job[] = [];
+      let skipped = false;
+      const upgradedAt = Date.now();
+      for (;;) {
+        jobs = await ownJobs();
+        // Allow (or Replace) would start the next schedule's Job beside (or instead of) the first.
+        if (jobs.length > 1) throw new Error(`a second Job started while the first was active: ${jobs.map((j) => j.metadata?.name).join(', ')}`);
+        const selector = `involvedObject.kind=CronJob,involvedObject.name=${cronJobName},reason=${forbidSkip.reason}`;
+        skipped = (await core.listNamespacedEvent({ namespace, fieldSelector: selector })).items.length > 0;
+        if (jobs.length === 1 && skipped) break;
+        if (Date.now() - upgradedAt > cronDeadlineMs) {
+          const why = `${jobs.length} Job(s) of CronJob ${cronJobName} and ${skipped ? 'a' : 'no'} ${forbidSkip.reason} event after ${cronDeadlineMs / 1000} s`;
+          throw new Error(`${why}\n${await diagnose(core, namespace, [])}`);
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      const job = jobs[0]!;
+      const cronJob = await batch.readNamespacedCronJob({ namespace, name: cronJobName });
+      expect(cronJob.spec?.concurrencyPolicy).toBe('Forbid');
+      // It fired: the controller created the Job of a minute after the CronJob existed, named after that minute.
+      const scheduledAt = Date.parse(job.metadata?.annotations?.[scheduledAtAnnotation] ?? '');
+      expect(scheduledAt).toBeGreaterThan(cronJob.metadata?.creationTimestamp?.getTime() ?? Infinity);
+      expect(job.metadata?.name).toBe(`${cronJobName}-${scheduledAt / 60_000}`);
+      // It stayed active because its runner pod cannot be scheduled.
+      expect(job.status?.active).toBe(1);
+      const pods = (await core.listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/job-name=${job.metadata?.name}` })).items;
+      expect(pods.map((p) => p.status?.phase)).toEqual(['Pending']);
+      expect(pods[0]?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.reason).toBe('Unschedulable');
+      // The next schedule (a minute later) was skipped, with the controller's own event, and left the status as it was.
+      const events = (await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${cronJobName},reason=${forbidSkip.reason}` })).items;
+      expect(events.map((e) => [e.type, e.message, e.source?.component])).toEqual([['Normal', forbidSkip.message, 'cronjob-controller']]);
+      expect(events[0]?.firstTimestamp?.getTime()).toBeGreaterThanOrEqual(scheduledAt + 59_000);
+      expect(cronJob.status?.active?.map((a) => a.name)).toEqual([job.metadata?.name]);
+      expect(cronJob.status?.lastScheduleTime?.getTime()).toBe(scheduledAt);
+      expect((await ownJobs()).map((j) => j.metadata?.name)).toEqual([job.metadata?.name]);
+    } finally {
+      // The schedule removed again: back to the release as installed, without the CronJob.
+      await helm(state, ['rollback', release, '--namespace', namespace, '--wait', '--timeout', '2m'], 150_000);
+    }
+    await expect(batch.readNamespacedCronJob({ namespace, name: cronJobName })).rejects.toThrow(/404|not found/i);
+    // The garbage collector deletes the CronJob's Job, and the Job's pod, after it.
+    const gcDeadline = Date.now() + 90_000;
+    while ((await ownJobs()).length > 0 && Date.now() < gcDeadline) await new Promise((r) => setTimeout(r, 2000));
+    expect(await ownJobs()).toEqual([]);
+    timings.cronJob = Math.round((Date.now() - started) / 1000);
   });
 });

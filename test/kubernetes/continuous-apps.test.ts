@@ -3,21 +3,23 @@
 // test plays the Spark Operator (status of the applications, as the operator writes it), the streaming
 // jobs (their reports, written where the job document says) and the kubelet of the landing pod (the
 // pod's own code, `runClusterLanding`, run in-process against MinIO with the task the runner put in
-// its ConfigMap). The job documents are also parsed by the PySpark jobs' own parser.
+// its ConfigMap). The job documents are also parsed by the PySpark jobs' own parser. `lakebench
+// cleanup` after a killed runner is run here too, with its query engine unreachable.
 import { CoreV1Api, BatchV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMinio, type MinioServer } from '../harness/minio.js';
-import { expectNoOpenWatches, startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useMinio, useRuntimeEnv } from './fixtures/suite-servers.js';
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
 import { clusterDatasetParams, dataKey } from '../../runner/src/datagen/datagen-task.js';
 import { manifestEntryName } from '../../runner/src/datagen/dataset.js';
 import { projectedManifest } from '../../runner/src/platforms/kubernetes/manifests/projected-manifest.js';
 import { KubernetesPlatform } from '../../runner/src/platforms/kubernetes/kubernetes-platform.js';
+import { cleanup } from '../../runner/src/platforms/kubernetes/cleanup.js';
+import { clusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
 import type { SparkApplication } from '../../runner/src/platforms/kubernetes/manifests/spark-application.js';
 import { landingTaskSchema, runClusterLanding } from '../../runner/src/platforms/kubernetes/streaming/cluster-landing.js';
 import type { KubernetesStreamingRun } from '../../runner/src/platforms/kubernetes/streaming/kubernetes-streaming-run.js';
@@ -34,30 +36,13 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SCRIPTS = path.resolve(__dirname, '../../spark-scripts');
 
-let env: RuntimeEnv;
-let minio: MinioServer;
-let s3: S3Client;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  minio = await startMinio();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
-  s3 = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey } });
-  for (const b of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold']) await s3.send(new CreateBucketCommand({ Bucket: b }));
-  env = await startRuntimeEnv();
-});
-afterAll(async () => {
-  process.env = saved;
-  s3?.destroy();
-  await env?.stop();
-  await minio?.stop();
-});
-/** The run a test opened: a failed test still closes its watch before the open-watch check. */
+const { minio, s3 } = useMinio(['lakebench-bronze', 'lakebench-silver', 'lakebench-gold']);
+const env = useRuntimeEnv({ noOpenWatches: true });
+/** The run a test opened: a failed test still closes its watch before the open-watch check (vitest runs after-hooks last registered first). */
 let current: KubernetesStreamingRun | undefined;
 afterEach(async () => {
   await current?.abort();
   current = undefined;
-  if (env) await expectNoOpenWatches(env);
 });
 
 function configFor(): LakebenchConfig {
@@ -287,5 +272,27 @@ describe('continuous mode on the kubernetes platform', () => {
     expect(deleted.sort()).toEqual(STREAMING_JOBS.map(appName).sort());
     expect(((await custom().listNamespacedCustomObject({ group, version, namespace: NS, plural })) as { items: unknown[] }).items).toEqual([]);
     expect((await env.admin.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: NS })).items.map((j) => j.metadata?.name)).toEqual([]);
+  });
+
+  it('`lakebench cleanup` after a runner killed mid-run (no stop) deletes the landing Job, the streaming applications and the run’s documents', async () => {
+    const { run, config } = await openRun([]);
+    await run.start();
+    const batch = env.admin.makeApiClient(BatchV1Api);
+    expect((await batch.listNamespacedJob({ namespace: NS })).items.map((j) => j.metadata?.name)).toEqual([LANDING_JOB_NAME]);
+    // SIGKILL: nothing of the runner's stop ran. Cleanup under the runner's Role, the query engine unreachable.
+    const { client } = await env.clientFor(NS);
+    const noEngine = async () => {
+      throw new Error('Trino is not reachable');
+    };
+    const steps = await cleanup(client, clusterSettings(config), noEngine, { deleteBuckets: false, log: () => {} });
+    expect(steps.find((x) => x.step === 'datagen job')).toMatchObject({ ok: true, detail: `deleted ${LANDING_JOB_NAME}` });
+    expect(steps.find((x) => x.step === 'spark applications')).toMatchObject({ ok: true, detail: `deleted ${STREAMING_JOBS.map(appName).sort().join(', ')}` });
+    expect((await batch.listNamespacedJob({ namespace: NS })).items.map((j) => j.metadata?.name)).toEqual([]);
+    expect(((await custom().listNamespacedCustomObject({ group, version, namespace: NS, plural })) as { items: unknown[] }).items).toEqual([]);
+    const maps = (await core().listNamespacedConfigMap({ namespace: NS })).items.map((m) => m.metadata?.name ?? '');
+    expect(maps.filter((n) => n.endsWith(RUN))).toEqual([]);
+    // A second cleanup finds nothing left to delete.
+    const again = await cleanup(client, clusterSettings(config), noEngine, { deleteBuckets: false, log: () => {} });
+    expect(again.find((x) => x.step === 'datagen job')).toMatchObject({ ok: true, detail: 'none' });
   });
 });

@@ -7,10 +7,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import yargs from 'yargs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMinio, type MinioServer } from '../harness/minio.js';
+import { useMinio } from './fixtures/suite-servers.js';
 import { validateConfig } from '../../runner/src/config/load.js';
 import { clusterDatasetParams, dataKey, datagenTask, entryKey, MANIFEST_KEY, type DatagenTask } from '../../runner/src/datagen/datagen-task.js';
 import { runDatagenWorker } from '../../runner/src/datagen/upload-worker.js';
@@ -20,22 +20,16 @@ import { generateDataset } from '../../runner/src/datagen/generate-dataset.js';
 import { datagenWorkerCommand } from '../../runner/src/cli/datagen-worker-command.js';
 
 const BUCKET = 'lakebench-bronze';
-let minio: MinioServer;
-let s3: S3Client;
+// The worker reads credentials from the environment only, as in the pod: useMinio puts them there.
+const { minio, s3 } = useMinio([BUCKET]);
 let task: DatagenTask;
 let embeddedFingerprint: string;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lakebench-datagen-worker-'));
-const saved = { ...process.env };
 
 const getBytes = async (key: string) => Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
 const put = (key: string, body: string) => s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
 
 beforeAll(async () => {
-  minio = await startMinio();
-  // The worker reads credentials from the environment only, as in the pod.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
-  s3 = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   const config = validateConfig({ scale: 0.01, datagen: { fileSizeMb: 8 } }, 'test');
   const params = clusterDatasetParams(config);
   task = datagenTask('20261121-143005-3fa9c2', params, { endpoint: minio.endpoint, region: minio.region, pathStyle: true, bucket: BUCKET }, 'ghcr.io/lakebench/lakebench-runner:0.1.0');
@@ -43,11 +37,7 @@ beforeAll(async () => {
   embeddedFingerprint = embedded.data_fingerprint;
 }, 300_000);
 
-afterAll(async () => {
-  await minio?.stop();
-  process.env = saved;
-  rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('datagen worker pods on S3', () => {
   it('clears leftovers and a stale manifest before the Job starts', async () => {

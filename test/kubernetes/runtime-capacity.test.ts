@@ -1,16 +1,20 @@
 // The capacity preflight against the real kube-apiserver, acting as the chart's runner
 // ServiceAccount. With the chart's read-only ClusterRole (nodes, pods list) it judges what the
 // scheduler will: each schedulable node's allocatable minus the requests of the pods bound to it and
-// not finished, in every namespace, against the Spark/datagen peak by requests × headroom. With node
+// not finished, in every namespace, against the Spark/datagen peak by requests × headroom (continuous
+// mode: the streaming jobs and the landing pod at once, the streaming budget sharing that room). With node
 // read but pods only in its namespace (the Role) it subtracts those and says so; with no pod read, or
 // no node read (then the declared cluster.nodes), it budgets the always-on services at the chart's
 // default requests; with neither source it says it was skipped. Node objects and the pods bound to them
 // are created by the test as a kubelet and the scheduler would leave them; no kubelet runs.
 import { CoreV1Api, PatchStrategy, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUNNER_SA, SPARK_SA, startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RUNNER_SA, SPARK_SA } from './runtime-env.js';
+import { useRuntimeEnv } from './fixtures/suite-servers.js';
 import { clusterConfig } from './plan-configs.js';
-import { capacityPreflight, observedCapacity } from '../../runner/src/platforms/kubernetes/capacity.js';
+import { capacityPreflight, readRoom } from '../../runner/src/platforms/kubernetes/capacity.js';
+import { streamingBudgetCpu } from '../../runner/src/platforms/kubernetes/continuous.js';
+import type { LakebenchConfig } from '../../runner/src/config/schema.js';
 import { BadInputError } from '../../runner/src/util/errors.js';
 
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -31,6 +35,14 @@ const tiny = (request?: number, nodes?: { count: number; cpu: number; memoryGb: 
   });
 };
 
+// Continuous mode's three streaming jobs at scale 0.01 (2, 4 and 2 executors): 1-core executors of 1 + 1
+// GiB and 1-core / 1 GiB drivers, every pod requesting 100m; the landing pod 0.1 CPU / 2 GiB.
+const streamingTiny = (): LakebenchConfig => {
+  const job = { executorCores: 1, executorHeapGb: 1, executorOverheadGb: 1, driverCores: 1, driverMemoryGb: 1, scratchGi: 1, executorCoreRequest: 0.1, driverCoreRequest: 0.1 };
+  const c = clusterConfig('hive-iceberg', { scale: 0.01, spark: { resources: { 'bronze-ingest': job, 'silver-stream': job, 'gold-refresh': job } }, datagen: { pod: { cpu: 0.1, memoryGb: 2 } } });
+  return { ...c, pipeline: { ...c.pipeline, mode: 'continuous' } };
+};
+
 async function refusal(p: Promise<string>): Promise<BadInputError> {
   const e = await p.then(
     () => undefined,
@@ -42,16 +54,12 @@ async function refusal(p: Promise<string>): Promise<BadInputError> {
 }
 
 describe('capacity preflight on the API server', () => {
-  let env: RuntimeEnv;
+  const env = useRuntimeEnv();
   let core: CoreV1Api;
   let rbac: RbacAuthorizationV1Api;
-  beforeAll(async () => {
-    env = await startRuntimeEnv();
+  beforeAll(() => {
     core = env.admin.makeApiClient(CoreV1Api);
     rbac = env.admin.makeApiClient(RbacAuthorizationV1Api);
-  });
-  afterAll(async () => {
-    await env?.stop();
   });
 
   async function registerNode(name: string, allocatable: { cpu: string; memory: string }, unschedulable = false): Promise<void> {
@@ -89,7 +97,7 @@ describe('capacity preflight on the API server', () => {
 
   it('no node registered: the declared cluster.nodes decides, else it says skipped', async () => {
     const { client } = await env.namespace('cap-empty');
-    expect(await observedCapacity(client)).toBeUndefined();
+    expect(await readRoom(client, tiny(0.1))).toBeUndefined();
     expect(await capacityPreflight(client, tiny(0.1))).toBe('capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared');
     expect(await capacityPreflight(client, tiny(0.1, { count: 1, cpu: 8, memoryGb: 24 }))).toMatch(/^capacity preflight: scale 0\.01 needs 3\.7 CPU \/ 15\.5 GiB, declared cluster\.nodes, always-on services at the chart's default requests: 8\.0 CPU \/ 24\.0 GiB$/);
   });
@@ -154,10 +162,33 @@ describe('capacity preflight on the API server', () => {
   it('without node read (runner.rbac.readNodes=false) the API server answers 403 and the declared cluster.nodes decides', async () => {
     const { client } = await env.namespace('cap-declared', { chartSets: ['runner.rbac.readNodes=false'] });
     await expect(client.core.listNode({})).rejects.toMatchObject({ code: 403 });
-    expect(await observedCapacity(client)).toBeUndefined();
+    expect(await readRoom(client, tiny(0.1))).toBeUndefined();
     expect(await capacityPreflight(client, tiny(0.1, { count: 1, cpu: 8, memoryGb: 24 }))).toMatch(/, declared cluster\.nodes, always-on services at the chart's default requests: 8\.0 CPU \/ 24\.0 GiB$/);
     const refused = await refusal(capacityPreflight(client, tiny(0.1, { count: 1, cpu: 2, memoryGb: 16 })));
     expect(refused.message).toMatch(/\(declared cluster\.nodes, always-on services at the chart's default requests\): needs 3\.7 CPU .*cluster has 2$/);
     expect(await capacityPreflight(client, tiny(0.1))).toBe('capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared');
+  });
+
+  it('continuous mode: the streaming jobs and the landing pod are judged against the same free room, which the streaming budget shares', async () => {
+    const { client } = await env.namespace('cap-stream');
+    // Only this test's node takes pods: the earlier tests' nodes are cordoned.
+    for (const n of (await core.listNode()).items) await core.patchNode({ name: n.metadata!.name!, body: { spec: { unschedulable: true } } }, merge);
+    await registerNode('stream', { cpu: '2', memory: '32Gi' });
+    await pod('cap-stream', 'trino-worker', 'stream', { cpu: '500m', memory: '4Gi' });
+    await pod('cap-stream', 'runner', 'stream', { cpu: '100m', memory: '1Gi' });
+    const config = streamingTiny();
+    const source = (pods: number) => `1 schedulable node's allocatable minus the requests of the ${pods} pods bound to it in all namespaces`;
+    // 2 − 0.6 = 1.4 CPU, 32 − 5 = 27 GiB free. Needed: 8 executors and 3 drivers × 100m + 0.1 landing; (8 + 3) × 2 + 2 GiB.
+    expect(await capacityPreflight(client, config)).toBe(
+      `capacity preflight (continuous): scale 0.01 needs 1.20 CPU / 24.00 GiB (streaming executors bronze-ingest 2, silver-stream 4, gold-refresh 2, drivers and the landing pod), ${source(2)}: free 1.40 CPU / 27.00 GiB`,
+    );
+    // The budget the streaming run sizes its jobs by: the same free CPU, the always-on services not taken off again.
+    expect(await streamingBudgetCpu(client, config)).toEqual({ cpu: 1.4, source: `free: ${source(2)}`, alwaysOnCounted: true });
+    // Another team's pod on the node leaves 1.1 CPU: refused, naming every figure.
+    await otherNamespace('cap-stream-other');
+    await pod('cap-stream-other', 'neighbour', 'stream', { cpu: '300m', memory: '1Gi' });
+    expect((await refusal(capacityPreflight(client, config))).message).toBe(
+      `scale: scale 0.01 does not fit this cluster (${source(3)}): streaming needs 1.2 CPU (bronze-ingest 2 + driver 0.3, silver-stream 4 + driver 0.5, gold-refresh 2 + driver 0.3, landing 0.1), free 1.1`,
+    );
   });
 });

@@ -2,10 +2,9 @@
 // MinIO. The Trino/Iceberg steps of cleanup are NOT exercised here: the engine factory fails, and
 // the test checks that cleanup records that step as failed and still does every other step.
 import { AppsV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMinio, type MinioServer } from '../harness/minio.js';
-import { startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { CreateBucketCommand, HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { useMinio, useRuntimeEnv } from './fixtures/suite-servers.js';
 import { releaseStatus, statusTable } from '../../runner/src/platforms/kubernetes/release-status.js';
 import { cleanup } from '../../runner/src/platforms/kubernetes/cleanup.js';
 import { clusterSettings } from '../../runner/src/platforms/kubernetes/manifests/cluster-settings.js';
@@ -14,19 +13,8 @@ import { configSchema } from '../../runner/src/config/schema.js';
 const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const labels = { 'app.kubernetes.io/instance': 'lakebench', 'app.kubernetes.io/part-of': 'lakebench' };
 
-let env: RuntimeEnv;
-let minio: MinioServer;
-const saved = { ...process.env };
-beforeAll(async () => {
-  minio = await startMinio();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
-  env = await startRuntimeEnv();
-});
-afterAll(async () => {
-  process.env = saved;
-  await env?.stop();
-  await minio?.stop();
-});
+const { minio, s3 } = useMinio([]);
+const env = useRuntimeEnv();
 
 describe('status', () => {
   it('reports each component and turns ready when replicas and endpoints are', async () => {
@@ -54,7 +42,6 @@ describe('cleanup', () => {
     const { client, op } = await env.namespace('lakebench');
     const config = configSchema.parse({ cluster: { namespace: 'lakebench', storage: { endpoint: minio.endpoint }, catalog: { type: 'hive', uri: 'thrift://hms:9083' } } });
     const s = clusterSettings(config);
-    const s3 = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey } });
     for (const b of Object.values(s.buckets)) {
       await s3.send(new CreateBucketCommand({ Bucket: b }));
       for (let i = 0; i < 3; i++) await s3.send(new PutObjectCommand({ Bucket: b, Key: `x/${i}`, Body: 'x' }));
@@ -79,6 +66,5 @@ describe('cleanup', () => {
     const third = await cleanup(client, s, noEngine, { deleteBuckets: true, log: () => {} });
     expect(third.filter((x) => x.step !== 'query engine').every((x) => x.ok)).toBe(true);
     expect(third.find((x) => x.step === 'empty lakebench-bronze')?.detail).toBe('no such bucket');
-    s3.destroy();
   });
 });

@@ -1,18 +1,12 @@
 // The run Lease against the real kube-apiserver, under the chart's runner Role (create/get/update
 // only): two runners contending, a stale holder taken over, a lost lease noticed, release.
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { describe, expect, it } from 'vitest';
+import { useRuntimeEnv } from './fixtures/suite-servers.js';
 import { LEASE_NAME, LeaseHeldError, RunLease } from '../../runner/src/platforms/kubernetes/lease.js';
 
 describe('run lease', () => {
-  let env: RuntimeEnv;
-  beforeAll(async () => {
-    env = await startRuntimeEnv();
-  });
-  afterAll(async () => {
-    await env?.stop();
-  });
+  const env = useRuntimeEnv();
 
   it('lets exactly one of two simultaneous runners start; the other names the holder', async () => {
     const { client: a } = await env.namespace('lease-race');

@@ -2,8 +2,9 @@
 // acting under the chart's runner Role through the fault proxy. The test plays the Spark Operator
 // (status.applicationState) and the kubelet (pod status); faults (429, 503, cut streams, a canned
 // pods/log answer, since no kubelet exists) come from the proxy; 410 Gone is the real server's.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
+import { describe, expect, it } from 'vitest';
+import type { Operator } from './runtime-env.js';
+import { useRuntimeEnv } from './fixtures/suite-servers.js';
 import { failTimes } from '../harness/kube/fault-proxy.js';
 import { monitorSparkApplication, type SparkApplicationEnd } from '../../runner/src/platforms/kubernetes/spark-monitor.js';
 import type { KubeClient } from '../../runner/src/platforms/kubernetes/client.js';
@@ -40,16 +41,7 @@ async function succeed(op: Operator, app: string, runningMs: number, ticks = 0, 
 }
 
 describe('spark monitor (watch cache on)', () => {
-  let env: RuntimeEnv;
-  beforeAll(async () => {
-    env = await startRuntimeEnv();
-  });
-  afterAll(async () => {
-    await env?.stop();
-  });
-  afterEach(async () => {
-    if (env) await expectNoOpenWatches(env);
-  });
+  const env = useRuntimeEnv({ noOpenWatches: true });
 
   const monitor = (client: KubeClient, name: string, timeoutSeconds = 120) => monitorSparkApplication(client, { name, timeoutSeconds });
 
@@ -205,16 +197,7 @@ describe('spark monitor (watch cache on)', () => {
 });
 
 describe('spark monitor with watches served by etcd (410 Gone)', () => {
-  let env: RuntimeEnv;
-  beforeAll(async () => {
-    env = await startRuntimeEnv({ watchCache: false });
-  });
-  afterAll(async () => {
-    await env?.stop();
-  });
-  afterEach(async () => {
-    if (env) await expectNoOpenWatches(env);
-  });
+  const env = useRuntimeEnv({ watchCache: false, noOpenWatches: true });
 
   it('relists after 410 Gone and does not miss the terminal state', async () => {
     const { client, op } = await env.namespace('mon-gone');

@@ -6,13 +6,13 @@
 // MinIO where the job document says). Then an interruption: SIGTERM handling deletes the running
 // application, marks run.json incomplete in the bucket and locally, and releases the Lease.
 import { CoordinationV1Api, CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMinio, type MinioServer } from '../harness/minio.js';
-import { expectNoOpenWatches, startRuntimeEnv, type Operator, type RuntimeEnv } from './runtime-env.js';
+import { describe, expect, it } from 'vitest';
+import type { Operator } from './runtime-env.js';
+import { useMinio, useRuntimeEnv } from './fixtures/suite-servers.js';
 import { configSchema, type LakebenchConfig } from '../../runner/src/config/schema.js';
 import { KubernetesPlatform } from '../../runner/src/platforms/kubernetes/kubernetes-platform.js';
 import { runBatch } from '../../runner/src/pipeline/run-batch.js';
@@ -38,27 +38,8 @@ const merge = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quiet: Progress = { line: () => {}, datagen: () => {}, stage: () => ({ done: () => {} }), query: () => {} };
 
-let env: RuntimeEnv;
-let minio: MinioServer;
-let s3: S3Client;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  minio = await startMinio();
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
-  s3 = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey } });
-  for (const b of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', 'lakebench-results']) await s3.send(new CreateBucketCommand({ Bucket: b }));
-  env = await startRuntimeEnv({ controllers: ['job', 'serviceaccount'] });
-});
-afterAll(async () => {
-  process.env = saved;
-  s3?.destroy();
-  await env?.stop();
-  await minio?.stop();
-});
-afterEach(async () => {
-  if (env) await expectNoOpenWatches(env);
-});
+const { minio, s3 } = useMinio(['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', 'lakebench-results']);
+const env = useRuntimeEnv({ controllers: ['job', 'serviceaccount'], noOpenWatches: true });
 
 function configFor(output: string): LakebenchConfig {
   return configSchema.parse({

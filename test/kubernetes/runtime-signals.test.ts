@@ -8,15 +8,13 @@
 //    in the bucket and locally, releases the Lease and exits 130.
 // The Spark Operator is not running: the applications stay unprocessed, which is all this needs.
 import { CoordinationV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMinio, type MinioServer } from '../harness/minio.js';
 import { startLakebench, type CliProcess } from '../harness/cli.js';
-import { startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { useMinio, useRuntimeEnv } from './fixtures/suite-servers.js';
 import { configSchema } from '../../runner/src/config/schema.js';
 import { clusterDatasetParams, datagenTask } from '../../runner/src/datagen/datagen-task.js';
 import { runDatagenWorker } from '../../runner/src/datagen/upload-worker.js';
@@ -30,9 +28,6 @@ const NS = 'signals';
 const APP = 'lakebench-bronze-verify';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-let env: RuntimeEnv;
-let minio: MinioServer;
-let s3: S3Client;
 let kubeconfig: string;
 const started: CliProcess[] = [];
 
@@ -47,6 +42,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 describe('the runner process under SIGKILL and SIGTERM', () => {
+  const { minio } = useMinio(['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', 'lakebench-results']);
+  const env = useRuntimeEnv();
   const rawConfig = (output: string) => ({
     scale: 0.01,
     seed: 23,
@@ -58,23 +55,15 @@ describe('the runner process under SIGKILL and SIGTERM', () => {
   });
 
   beforeAll(async () => {
-    minio = await startMinio();
-    s3 = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey } });
-    for (const b of ['lakebench-bronze', 'lakebench-silver', 'lakebench-gold', 'lakebench-results']) await s3.send(new CreateBucketCommand({ Bucket: b }));
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
     // Bronze already in place (as after `lakebench generate`), so the run goes straight to its first stage.
     const config = configSchema.parse(rawConfig(os.tmpdir()));
     const task = datagenTask('seed-bronze', clusterDatasetParams(config), { endpoint: minio.endpoint, region: minio.region, pathStyle: true, bucket: 'lakebench-bronze' }, null);
     await runDatagenWorker(task, { index: 0, pods: 1 });
     await finalizeBronze(task);
-    env = await startRuntimeEnv();
     ({ kubeconfigPath: kubeconfig } = await env.namespace(NS));
   });
   afterAll(async () => {
     for (const p of started) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-    s3?.destroy();
-    await env?.stop();
-    await minio?.stop();
   });
 
   function runner(holder: string): { proc: CliProcess; output: string } {

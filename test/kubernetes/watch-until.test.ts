@@ -3,8 +3,9 @@
 // then every later change in order until the caller says stop; objects of the wrong shape dropped;
 // an abort that closes a watch on a quiet collection at once; a throwing handler that ends the watch;
 // a watch the Role refuses reported with its HTTP status.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoOpenWatches, startRuntimeEnv, type RuntimeEnv } from './runtime-env.js';
+import { describe, expect, it } from 'vitest';
+import type { RuntimeEnv } from './runtime-env.js';
+import { useRuntimeEnv } from './fixtures/suite-servers.js';
 import { watchUntil, type WatchEventType, type WatchSpec } from '../../runner/src/platforms/kubernetes/watch.js';
 import { WatchHttpError } from '../../runner/src/platforms/kubernetes/watch-stream.js';
 import { listed, safe, sparkAppSchema, type SparkApp } from '../../runner/src/platforms/kubernetes/objects.js';
@@ -34,16 +35,7 @@ async function waitForWatch(env: RuntimeEnv, ns: string): Promise<void> {
 }
 
 describe('list-then-watch', () => {
-  let env: RuntimeEnv;
-  beforeAll(async () => {
-    env = await startRuntimeEnv();
-  });
-  afterAll(async () => {
-    await env?.stop();
-  });
-  afterEach(async () => {
-    if (env) await expectNoOpenWatches(env);
-  });
+  const env = useRuntimeEnv({ noOpenWatches: true });
 
   it('delivers the list, then every later change in order, and ends when the handler says so', async () => {
     const { client, op } = await env.namespace('watch-order');

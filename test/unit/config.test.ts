@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, validateConfig, loadConfig } from '../../runner/src/config/load.js';
-import { BadInputError } from '../../runner/src/util/errors.js';
-
-const parse = (yaml: string, env: NodeJS.ProcessEnv = {}) => validateConfig(parseConfigText(yaml, 'test.yaml', env), 'test.yaml');
-const failure = (fn: () => unknown): BadInputError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BadInputError);
-    return e as BadInputError;
-  }
-  throw new Error('expected a BadInputError');
-};
+import { loadConfig } from '../../runner/src/config/load.js';
+import { badInputFrom as failure, parseConfigYaml as parse } from './fixtures/config-yaml.js';
 
 describe('config validation', () => {
   it('fills every default from an empty document', () => {

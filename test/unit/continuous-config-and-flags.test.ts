@@ -1,21 +1,9 @@
 // Continuous mode's configuration and run flags: defaults, every refusal naming its key or flag
 // (exit 2 through BadInputError).
 import { describe, expect, it } from 'vitest';
-import { parseConfigText, validateConfig } from '../../runner/src/config/load.js';
-import { BadInputError } from '../../runner/src/util/errors.js';
 import { withModeFlags } from '../../runner/src/cli/run-command.js';
 import { landingIntervalMs } from '../../runner/src/datagen/landing.js';
-
-const parse = (yaml: string) => validateConfig(parseConfigText(yaml, 'test.yaml', {}), 'test.yaml');
-const failure = (fn: () => unknown): BadInputError => {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(BadInputError);
-    return e as BadInputError;
-  }
-  throw new Error('expected a BadInputError');
-};
+import { badInputFrom as failure, parseConfigYaml as parse } from './fixtures/config-yaml.js';
 
 describe('continuous configuration', () => {
   it('has the contract defaults', () => {

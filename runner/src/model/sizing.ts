@@ -239,6 +239,9 @@ export function capacityShortfalls(req: Requirement, cluster: Cluster): string[]
 /** What one schedulable node can still take: its allocatable minus the requests of the pods bound to it. */
 export type NodeRoom = { node: string; cpu: number; memoryGb: number };
 
+/** Requests are whole millicores and bytes: a µ of slack keeps 0.1 × 3 from failing against 0.3. */
+export const REQUEST_SLACK = 1e-6;
+
 /** Numbers in messages: at most two decimals (0.23 CPU is a real requirement on a small node). */
 const shown = (x: number): string => String(Number(x.toFixed(2)));
 
@@ -257,19 +260,26 @@ function peakLabel(req: Requirement, what: 'cpu' | 'memoryGb'): string {
  */
 export function roomShortfalls(req: Requirement, rooms: readonly NodeRoom[]): string[] {
   const out: string[] = [];
-  // Requests are whole millicores and bytes: a µ of slack keeps 0.1 × 3 from failing against 0.3.
-  const slack = 1e-6;
+  const slack = REQUEST_SLACK;
   const cpu = rooms.reduce((a, r) => a + r.cpu, 0);
   const mem = rooms.reduce((a, r) => a + r.memoryGb, 0);
   if (req.batch.cpu > cpu + slack) out.push(`needs ${shown(req.batch.cpu)} CPU (${peakLabel(req, 'cpu')}, × ${HEADROOM}), free ${shown(cpu)}`);
   if (req.batch.memoryGb > mem + slack) out.push(`needs ${shown(req.batch.memoryGb)} GiB (${peakLabel(req, 'memoryGb')}, × ${HEADROOM}), free ${shown(mem)}`);
-  const pod = req.largestPod;
-  if (!rooms.some((r) => r.cpu + slack >= pod.cpu && r.memoryGb + slack >= pod.memoryGb)) {
-    const most = [...rooms].sort((a, b) => b.cpu - a.cpu || b.memoryGb - a.memoryGb).slice(0, 3);
-    const listed = most.map((r) => `${r.node}: ${shown(r.cpu)} CPU, ${shown(r.memoryGb)} GiB`).join('; ') + (rooms.length > most.length ? '; …' : '');
-    out.push(`the largest pod (${shown(pod.cpu)} CPU, ${shown(pod.memoryGb)} GiB) fits no node's free room (${listed || 'no node'})`);
-  }
+  const misfit = podMisfit('the largest pod', req.largestPod, rooms, 'free room');
+  if (misfit) out.push(misfit);
   return out;
+}
+
+/**
+ * Why no node can take `pod`, CPU and memory together as the scheduler places it, naming the three
+ * roomiest nodes; undefined when one can. `room` says what the nodes' figures are (free room, allocatable).
+ */
+export function podMisfit(what: string, pod: PodSize, rooms: readonly NodeRoom[], room: string): string | undefined {
+  const slack = REQUEST_SLACK;
+  if (rooms.some((r) => r.cpu + slack >= pod.cpu && r.memoryGb + slack >= pod.memoryGb)) return undefined;
+  const most = [...rooms].sort((a, b) => b.cpu - a.cpu || b.memoryGb - a.memoryGb).slice(0, 3);
+  const listed = most.map((r) => `${r.node}: ${shown(r.cpu)} CPU, ${shown(r.memoryGb)} GiB`).join('; ') + (rooms.length > most.length ? '; …' : '');
+  return `${what} (${shown(pod.cpu)} CPU, ${shown(pod.memoryGb)} GiB) fits no node's ${room} (${listed || 'no node'})`;
 }
 
 /** The largest scale whose requirement fits the cluster: a binary search over `requirement`. */

@@ -1,12 +1,10 @@
 // A PySpark job started in the background (spark-submit, local[2]) for jobs that run until told to
 // stop, like the continuous-mode streaming jobs: the test keeps a handle, can send a signal to the
 // job's Python driver process alone (what a clean stop request is), and awaits the end.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { killOnExit, sleep, stopProcessGroup } from './process.js';
-import type { PySparkRun, SparkSubmit } from './spark.js';
+import { sleep } from './process.js';
+import { launchPySpark, type PySparkRun, type SparkSubmit } from './spark.js';
 
 export type BackgroundPySpark = {
   /** The spark-submit process (the driver JVM), leader of the job's process group. */
@@ -21,40 +19,12 @@ export type BackgroundPySpark = {
 
 /** Starts `script` like runPySpark does, but returns at once; `timeoutMs` kills the whole group. */
 export function startPySpark(spark: SparkSubmit, script: string, args: string[], { timeoutMs = 600_000, conf = {} }: { timeoutMs?: number; conf?: Record<string, string> } = {}): BackgroundPySpark {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-bg-'));
-  const runConf = { 'spark.local.dir': workDir, 'spark.sql.warehouse.dir': path.join(workDir, 'warehouse'), ...conf };
-  const confArgs = Object.entries(runConf).flatMap(([k, v]) => ['--conf', `${k}=${v}`]);
-  const child = spawn(spark.command, [...spark.args, ...confArgs, script, ...args], {
-    cwd: workDir,
-    env: { ...process.env, ...spark.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  if (child.pid === undefined) throw new Error(`could not start ${spark.command}`);
-  const pid = child.pid;
-  killOnExit(pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void stopProcessGroup(pid);
-  }, timeoutMs);
-  const done = (async (): Promise<PySparkRun> => {
-    try {
-      const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-        child.once('error', reject);
-        child.once('close', (code, sig) => resolve([code, sig]));
-      });
-      return { exitCode, signal, stdout, stderr, timedOut };
-    } finally {
-      clearTimeout(timer);
-      await stopProcessGroup(pid, 'SIGKILL', 0); // stray Python workers
-      rmSync(workDir, { recursive: true, force: true });
-    }
-  })();
+  const launched = launchPySpark(spark, script, args, conf, { timeoutMs });
+  const pid = launched.pid;
+  if (pid === undefined) {
+    launched.done.catch(() => undefined); // the spawn error is the one thrown here
+    throw new Error(`could not start ${spark.command}`);
+  }
   const pythonPid = (): number | null => {
     // The driver's Python process is a direct child of the JVM whose command line names the script.
     const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' }).trim();
@@ -79,7 +49,7 @@ export function startPySpark(spark: SparkSubmit, script: string, args: string[],
       }
       return false;
     },
-    output: () => ({ stdout, stderr }),
-    done,
+    output: launched.output,
+    done: launched.done,
   };
 }

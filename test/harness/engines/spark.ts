@@ -78,17 +78,28 @@ export type PySparkRun = {
   timedOut: boolean;
 };
 
+/** A spark-submit started by launchPySpark: its process group, its output so far, and how it ended. */
+export type LaunchedPySpark = {
+  /** The spark-submit process (the driver JVM), leader of the job's process group; undefined when it could not start (`done` rejects). */
+  pid: number | undefined;
+  output(): { stdout: string; stderr: string };
+  /** Resolves when the job has ended, its process group is gone and its scratch folder removed. */
+  done: Promise<PySparkRun>;
+};
+
 /**
- * Runs a PySpark script with spark-submit and resolves with how it ended (a failing job is a
- * result, not an exception). `conf` entries are added to, or override, the base configuration.
+ * Starts a PySpark script with spark-submit in its own process group and returns at once. `conf`
+ * entries are added to, or override, the base configuration; after `timeoutMs` the whole group is
+ * killed (`timedOut`). However the job ends, stray Python workers are killed and its scratch
+ * folder is removed before `done` resolves.
  */
-export async function runPySpark(
+export function launchPySpark(
   spark: SparkSubmit,
   script: string,
   args: string[] = [],
   conf: Record<string, string> = {},
   { timeoutMs = 600_000 }: { timeoutMs?: number } = {},
-): Promise<PySparkRun> {
+): LaunchedPySpark {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-'));
   // Scratch space and the default (spark_catalog) warehouse stay inside the run's own directory.
   const runConf = { 'spark.local.dir': workDir, 'spark.sql.warehouse.dir': path.join(workDir, 'warehouse'), ...conf };
@@ -108,17 +119,34 @@ export async function runPySpark(
     timedOut = true;
     if (child.pid !== undefined) void stopProcessGroup(child.pid);
   }, timeoutMs);
-  try {
-    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code, sig) => resolve([code, sig]));
-    });
-    return { exitCode, signal, stdout, stderr, timedOut };
-  } finally {
-    clearTimeout(timer);
-    if (child.pid !== undefined) await stopProcessGroup(child.pid, 'SIGKILL', 0); // stray Python workers
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  const done = (async (): Promise<PySparkRun> => {
+    try {
+      const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('close', (code, sig) => resolve([code, sig]));
+      });
+      return { exitCode, signal, stdout, stderr, timedOut };
+    } finally {
+      clearTimeout(timer);
+      if (child.pid !== undefined) await stopProcessGroup(child.pid, 'SIGKILL', 0); // stray Python workers
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  })();
+  return { pid: child.pid, output: () => ({ stdout, stderr }), done };
+}
+
+/**
+ * Runs a PySpark script with spark-submit and resolves with how it ended (a failing job is a
+ * result, not an exception). `conf` entries are added to, or override, the base configuration.
+ */
+export async function runPySpark(
+  spark: SparkSubmit,
+  script: string,
+  args: string[] = [],
+  conf: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<PySparkRun> {
+  return launchPySpark(spark, script, args, conf, options).done;
 }
 
 function confArgs(conf: Record<string, string>): string[] {

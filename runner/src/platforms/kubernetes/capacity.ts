@@ -1,10 +1,12 @@
 // The capacity preflight: the sizing model's requirement for this scale against what the scheduler
-// will see, refusing with the numbers before anything is submitted. With the chart's read-only
-// ClusterRole (runner.rbac.readNodes: nodes and pods) the room is each schedulable node's allocatable
-// minus the requests of the pods bound to it, the release's always-on services included, and only the
-// Spark/datagen peak is budgeted. Without cluster-wide pod read the namespace's pods are subtracted
-// (the Role's pod list); without any pod read, or without node read (then the declared cluster.nodes),
-// the always-on services are budgeted at the chart's default requests. With no source it says skipped.
+// will see, refusing with the numbers before anything is submitted. One function reads the room
+// (`readRoom`), for the batch check here and for continuous mode's streaming budget and check
+// (streaming-capacity.ts). With the chart's read-only ClusterRole (runner.rbac.readNodes: nodes and
+// pods) the room is each schedulable node's allocatable minus the requests of the pods bound to it,
+// the release's always-on services included, and only Lakebench's own jobs are budgeted. Without
+// cluster-wide pod read the namespace's pods are subtracted (the Role's pod list); without any pod
+// read, or without node read (then the declared cluster.nodes), the room is whole nodes and the
+// always-on services are budgeted at the chart's default requests. With no source it says skipped.
 import type { V1Node, V1Pod, V1PodList } from '@kubernetes/client-node';
 import type { LakebenchConfig } from '../../config/schema.js';
 import { alwaysOnFor, capacityShortfalls, requirement, roomShortfalls, type AlwaysOn, type Cluster, type NodeRoom } from '../../model/sizing.js';
@@ -12,10 +14,11 @@ import { sizingOptions } from '../../model/sizing-options.js';
 import { BadInputError } from '../../util/errors.js';
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
+import { DEFAULT_ENGINE } from './manifests/sizing-table.js';
 import { nodeRooms, occupiesNode, schedulableNodes } from './pod-requests.js';
 import { parseQuantity } from './quantity.js';
-
-export type CapacitySource = { cluster: Cluster; source: string };
+import { roomTotals, type Room } from './room.js';
+import { streamingFit } from './streaming-capacity.js';
 
 /** The pods already bound are counted as they are, so nothing is budgeted for the always-on services. */
 const COUNTED_IN_PODS: AlwaysOn = { cpu: 0, memoryGb: 0 };
@@ -23,6 +26,7 @@ const COUNTED_IN_PODS: AlwaysOn = { cpu: 0, memoryGb: 0 };
 const OCCUPYING = 'spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed';
 /** Pages keep one list answer bounded on a large cluster. */
 const PAGE = 500;
+const SKIPPED = 'capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const allocatableOf = (n: number): string => `${n} schedulable ${n === 1 ? "node's" : "nodes'"} allocatable`;
@@ -77,13 +81,6 @@ const totals = (nodes: readonly V1Node[]): Cluster => {
   return { nodes: alloc.length, nodeCpu: cpu / alloc.length, nodeMemoryGb: mem / alloc.length };
 };
 
-/** The nodes' allocatable resources, or undefined when the runner may not list nodes. */
-export async function observedCapacity(client: KubeClient): Promise<CapacitySource | undefined> {
-  const nodes = await listSchedulableNodes(client);
-  if (!nodes) return undefined;
-  return { cluster: totals(nodes), source: allocatableOf(nodes.length) };
-}
-
 /** The room left on each node, and a source naming where the occupying pods came from. */
 function roomOf(nodes: readonly V1Node[], bound: BoundPods): { rooms: NodeRoom[]; source: string } {
   const names = new Set(nodes.map((n) => n.metadata?.name));
@@ -94,35 +91,56 @@ function roomOf(nodes: readonly V1Node[], bound: BoundPods): { rooms: NodeRoom[]
   };
 }
 
-/** Throws BadInputError with the numbers when the scale does not fit; returns what was checked. */
-export async function capacityPreflight(client: KubeClient | undefined, config: LakebenchConfig): Promise<string> {
-  const scale = config.scale;
-  const opts = sizingOptions(config);
-  const refuse = (source: string, shortfalls: string[]): never => {
-    throw new BadInputError(`scale ${scale} does not fit this cluster (${source}): ${shortfalls.join('; ')}`, 'scale');
-  };
-
+/**
+ * The room Lakebench's pods can take: with node and pod read, each node's allocatable minus the
+ * requests of the pods bound to it; with node read only, whole nodes; else the declared
+ * cluster.nodes; undefined with none of them. `plan` and `recommend` have no client: declared only.
+ */
+export async function readRoom(client: KubeClient | undefined, config: LakebenchConfig): Promise<Room | undefined> {
   const nodes = client ? await listSchedulableNodes(client) : undefined;
   const bound = client && nodes ? await listOccupyingPods(client) : undefined;
-  if (nodes && bound) {
-    const room = roomOf(nodes, bound);
+  if (nodes && bound) return { kind: 'free', ...roomOf(nodes, bound) };
+  if (nodes) return { kind: 'whole', cluster: totals(nodes), source: `${allocatableOf(nodes.length)} (the runner may not list pods)` };
+  const n = config.cluster?.nodes;
+  return n ? { kind: 'whole', cluster: { nodes: n.count, nodeCpu: n.cpu, nodeMemoryGb: n.memoryGb }, source: 'declared cluster.nodes' } : undefined;
+}
+
+const refuse = (config: LakebenchConfig, source: string, shortfalls: string[]): never => {
+  throw new BadInputError(`scale ${config.scale} does not fit this cluster (${source}): ${shortfalls.join('; ')}`, 'scale');
+};
+
+/** Throws BadInputError with the numbers when the scale does not fit; returns what was checked. */
+export async function capacityPreflight(client: KubeClient | undefined, config: LakebenchConfig): Promise<string> {
+  const room = await readRoom(client, config);
+  if (!room) return SKIPPED;
+  return config.pipeline.mode === 'continuous' ? continuousPreflight(config, room) : batchPreflight(config, room);
+}
+
+/** Stages run one after another: the largest stage or the datagen Job, × headroom. */
+function batchPreflight(config: LakebenchConfig, room: Room): string {
+  const scale = config.scale;
+  const opts = sizingOptions(config);
+  if (room.kind === 'free') {
     const req = requirement(scale, COUNTED_IN_PODS, opts);
     const shortfalls = roomShortfalls(req, room.rooms);
-    if (shortfalls.length > 0) refuse(room.source, shortfalls);
-    const cpu = room.rooms.reduce((a, r) => a + r.cpu, 0);
-    const mem = room.rooms.reduce((a, r) => a + r.memoryGb, 0);
-    return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(2)} CPU / ${req.batch.memoryGb.toFixed(2)} GiB (Spark/datagen peak × headroom), ${room.source}: free ${cpu.toFixed(2)} CPU / ${mem.toFixed(2)} GiB`;
+    if (shortfalls.length > 0) refuse(config, room.source, shortfalls);
+    const free = roomTotals(room);
+    return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(2)} CPU / ${req.batch.memoryGb.toFixed(2)} GiB (Spark/datagen peak × headroom), ${room.source}: free ${free.cpu.toFixed(2)} CPU / ${free.memoryGb.toFixed(2)} GiB`;
   }
-
   // No pod read: the always-on services at the chart's default requests, against whole nodes.
-  const c = config.cluster;
-  const declared = c?.nodes ? { cluster: { nodes: c.nodes.count, nodeCpu: c.nodes.cpu, nodeMemoryGb: c.nodes.memoryGb }, source: 'declared cluster.nodes' } : undefined;
-  const whole = nodes ? { cluster: totals(nodes), source: `${allocatableOf(nodes.length)} (the runner may not list pods)` } : declared;
-  if (!whole) return 'capacity preflight skipped: the runner may not list nodes and cluster.nodes is not declared';
-  const source = `${whole.source}, always-on services at the chart's default requests`;
-  const engine = c?.queryEngine ?? { type: 'trino' as const, workers: 1, workerCpu: 2, workerMemoryGb: 8 };
-  const req = requirement(scale, alwaysOnFor(engine), opts);
-  const shortfalls = capacityShortfalls(req, whole.cluster);
-  if (shortfalls.length > 0) refuse(source, shortfalls);
-  return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source}: ${(whole.cluster.nodes * whole.cluster.nodeCpu).toFixed(1)} CPU / ${(whole.cluster.nodes * whole.cluster.nodeMemoryGb).toFixed(1)} GiB`;
+  const source = `${room.source}, always-on services at the chart's default requests`;
+  const req = requirement(scale, alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE), opts);
+  const shortfalls = capacityShortfalls(req, room.cluster);
+  if (shortfalls.length > 0) refuse(config, source, shortfalls);
+  const whole = roomTotals(room);
+  return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source}: ${whole.cpu.toFixed(1)} CPU / ${whole.memoryGb.toFixed(1)} GiB`;
+}
+
+/** Continuous mode: the three streaming jobs, at the counts the streaming budget gives them, and the landing pod at once. */
+function continuousPreflight(config: LakebenchConfig, room: Room): string {
+  const fit = streamingFit(config, room);
+  const source = room.kind === 'free' ? room.source : `${room.source}, always-on services at the chart's default requests`;
+  if (fit.shortfalls.length > 0) refuse(config, source, fit.shortfalls);
+  const executors = fit.sizing.jobs.map((j) => `${j.job} ${j.executors}`).join(', ');
+  return `capacity preflight (continuous): scale ${config.scale} needs ${fit.need.cpu.toFixed(2)} CPU / ${fit.need.memoryGb.toFixed(2)} GiB (streaming executors ${executors}, drivers and the landing pod${room.kind === 'free' ? '' : ', always-on'}), ${source}: ${room.kind === 'free' ? 'free ' : ''}${fit.room.cpu.toFixed(2)} CPU / ${fit.room.memoryGb.toFixed(2)} GiB`;
 }

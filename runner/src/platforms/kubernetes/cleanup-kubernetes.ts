@@ -1,9 +1,11 @@
-// The Kubernetes part of `lakebench cleanup`: this release's Spark applications and the datagen
-// Job. Each returns what it did; an object already gone is not an error, so a re-run succeeds.
+// The Kubernetes part of `lakebench cleanup`: this release's Spark applications, the datagen Job and
+// continuous mode's landing Job, and the runner's own objects. Each returns what it did; an object
+// already gone is not an error, so a re-run succeeds.
 import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
 import { deleteSparkApplication, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION } from './spark-monitor.js';
 import { DATAGEN_JOB_NAME } from './manifests/labels.js';
+import { LANDING_JOB_NAME } from './streaming/streaming-plan.js';
 import { LEASE_NAME, leaseExpiry } from './lease.js';
 import { listed, parseItems, sparkAppSchema } from './objects.js';
 
@@ -17,13 +19,24 @@ export async function deleteReleaseSparkApplications(client: KubeClient, release
   return apps.length ? `deleted ${apps.join(', ')}` : 'none';
 }
 
-/** Deletes the datagen Job; its pods go with it (background propagation). */
+/**
+ * Deletes the datagen Jobs: the base set's and continuous mode's landing Job (`lakebench
+ * datagen-land`), which a runner killed before its stop leaves landing files into the bronze bucket
+ * until its own duration ends. Their pods go with them (background propagation).
+ */
 export async function deleteDatagenJob(client: KubeClient): Promise<string> {
+  const deleted: string[] = [];
+  for (const name of [DATAGEN_JOB_NAME, LANDING_JOB_NAME]) if (await deleteJobNamed(client, name)) deleted.push(name);
+  return deleted.length ? `deleted ${deleted.join(', ')}` : 'none';
+}
+
+/** True when the Job was there. */
+async function deleteJobNamed(client: KubeClient, name: string): Promise<boolean> {
   try {
-    await client.call('job delete', () => client.batch.deleteNamespacedJob({ namespace: client.namespace, name: DATAGEN_JOB_NAME, propagationPolicy: 'Background' }));
-    return `deleted ${DATAGEN_JOB_NAME}`;
+    await client.call('job delete', () => client.batch.deleteNamespacedJob({ namespace: client.namespace, name, propagationPolicy: 'Background' }));
+    return true;
   } catch (e) {
-    if (hasStatus(e, 404)) return 'none';
+    if (hasStatus(e, 404)) return false;
     throw e;
   }
 }

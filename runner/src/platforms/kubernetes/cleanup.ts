@@ -3,7 +3,7 @@
 // when asked). Every step tolerates what an earlier, partial cleanup already removed, and a failed
 // step is reported without stopping the ones after it, so re-running is always safe.
 //
-// Each external system has its own file: cleanup-kubernetes.ts (Spark applications, datagen Job),
+// Each external system has its own file: cleanup-kubernetes.ts (Spark applications, datagen Jobs),
 // cleanup-tables.ts (maintenance and DROP through the query engine; what each engine does with
 // them), cleanup-buckets.ts (S3). This file holds the order and the rule that joins them: a bucket
 // holding Iceberg metadata is emptied only after the DROPs succeeded, because no engine can drop a

@@ -5,6 +5,7 @@ import type { KubeClient } from './client.js';
 import { hasStatus } from './client.js';
 import { watchUntil, type WatchStats } from './watch.js';
 import { isSuccess, isTerminal, listed, podSchema, safe, sparkAppSchema, type Pod, type SparkApp } from './objects.js';
+import { operatorWillRetry } from './operator-retry.js';
 import { DRIVER_CONTAINER, podLogTail } from './log-tail.js';
 import type { ClusterObservation } from '../../model/stage-report.js';
 import { sparkEndReason } from '../../model/stage-reasons.js';
@@ -30,6 +31,22 @@ export type MonitorOptions = { name: string; timeoutSeconds: number; signal?: Ab
 
 const POD_GRACE_MS = 2000;
 const appsPath = (ns: string) => `/apis/${SPARK_GROUP}/${SPARK_VERSION}/namespaces/${ns}/${SPARK_PLURAL}`;
+
+/** What the monitor does after an application event: keep watching, stop (the end), or stop and end the operator's retries. */
+export type WatchDecision = 'watch' | 'ended' | 'stop-retries';
+
+/**
+ * A success or a failure the operator will not retry ends the watch. A failure it will retry is
+ * followed through PENDING_RERUN to the next attempt (docs/pipeline.md §9.3: 2 retries), unless a
+ * container of the application was OOM-killed: the rerun would get the same sizes and be killed
+ * again, so the runner ends the retries (the caller deletes the application) and reports OOMKilled.
+ * The kill may reach the runner after FAILING, hence PENDING_RERUN is checked too.
+ */
+export function watchDecision(state: string | undefined, operatorRetries: boolean, oomKilled: boolean): WatchDecision {
+  if (isSuccess(state)) return 'ended';
+  if (isTerminal(state)) return !operatorRetries ? 'ended' : oomKilled ? 'stop-retries' : 'watch';
+  return state === 'PENDING_RERUN' && oomKilled ? 'stop-retries' : 'watch';
+}
 
 type DriverView = { pod: string | null; startedAt: string | null; finishedAt: string | null; exitCode: number | null; reason: string | null; message: string | null };
 
@@ -58,21 +75,30 @@ export async function monitorSparkApplication(client: KubeClient, opts: MonitorO
   let driver: Pod | undefined;
   let driverStarted: string | null = null;
   const executorKills: string[] = [];
+  let stopRetries = false;
+  const oomKilled = () => executorKills.length > 0 || driverView(driver).reason === 'OOMKilled';
   const stats: SparkApplicationEnd['watch'] = { app: null, pods: null };
   let driverTerminated: () => void = () => {};
   const driverTerminatedSeen = new Promise<void>((r) => (driverTerminated = r));
 
-  const appWatch = watchUntil<SparkApp>(client, {
+  const appWatch = watchUntil<{ app: SparkApp; retries: boolean }>(client, {
     what: 'sparkapplication',
     path: appsPath(ns),
     fieldSelector: `metadata.name=${opts.name}`,
     list: async () => listed(await client.custom.listNamespacedCustomObject({ group: SPARK_GROUP, version: SPARK_VERSION, namespace: ns, plural: SPARK_PLURAL, fieldSelector: `metadata.name=${opts.name}` })),
-    parse: safe(sparkAppSchema),
-    onObject: (type, a) => {
+    // The retry rule reads the spec and attempt counters, which the runner's own schema leaves out.
+    parse: (raw) => {
+      const parsed = safe(sparkAppSchema)(raw);
+      return parsed && { app: parsed, retries: operatorWillRetry(raw) };
+    },
+    onObject: (type, { app: a, retries }) => {
       if (type === 'DELETED') return (deleted = true);
-      if (app?.status?.applicationState?.state !== a.status?.applicationState?.state) log(`${opts.name}: ${a.status?.applicationState?.state ?? 'NEW'}`);
+      const state = a.status?.applicationState?.state;
+      if (app?.status?.applicationState?.state !== state) log(`${opts.name}: ${state ?? 'NEW'}${isTerminal(state) && retries ? ' (the operator will retry it)' : ''}`);
       app = a;
-      return isTerminal(a.status?.applicationState?.state);
+      const decision = watchDecision(state, retries, oomKilled());
+      stopRetries = decision === 'stop-retries';
+      return decision !== 'watch';
     },
     signal,
     log,
@@ -163,12 +189,18 @@ export async function monitorSparkApplication(client: KubeClient, opts: MonitorO
       errorMessage,
       d.reason && d.reason !== 'Completed' ? `driver ${d.reason}${d.exitCode !== null ? ` (exit code ${d.exitCode})` : ''}` : null,
       executorKills.length > 0 ? `executor pods OOMKilled: ${executorKills.join(', ')}` : null,
+      stopRetries ? 'not retried with the same memory: the SparkApplication was deleted' : null,
     ]
       .filter(Boolean)
       .join('; ');
   }
   // A submission that failed never had a driver: its reason is the operator's errorMessage.
   const logTail = succeeded || !driverExists ? null : await podLogTail(client, driverName, DRIVER_CONTAINER);
+  // After the driver's log is read: deleting the application deletes its pods.
+  if (stopRetries) {
+    log(`${opts.name}: ${state} after an OOM kill; deleting it so the operator does not rerun it with the same memory`);
+    await deleteSparkApplication(client, opts.name);
+  }
   const submittedAt = app?.metadata.creationTimestamp ?? null;
   const driverStartedAt = d.startedAt ?? driverStarted;
   return {

@@ -16,7 +16,7 @@ export function clusterStageResult(report: StageReport, end: SparkApplicationEnd
   if (report.extras.metrics_source !== 'runner-observed') {
     // Spark's verdict wins over a document that claims success for an application that failed.
     const failed = report.status === 'failed' || !succeeded;
-    const error = report.error ?? (failed ? { message: message ?? `${observed.application} ended ${observed.state}`, reason: observed.reason } : null);
+    const error = report.error ? oomOverJobReason(report.error, observed.reason, message) : failed ? { message: message ?? `${observed.application} ended ${observed.state}`, reason: observed.reason } : null;
     return { ...report, status: failed ? 'failed' : 'succeeded', start_time: start, end_time: finish, error, extras: { ...report.extras, kubernetes: observed } };
   }
   // No usable document: the failure as the runner saw it (docs/results.md §3.4, runner-observed).
@@ -29,4 +29,15 @@ export function clusterStageResult(report: StageReport, end: SparkApplicationEnd
     error: { message: [message, report.error?.message].filter(Boolean).join('; '), reason: observed.reason ?? report.error?.reason ?? null },
     extras: { kubernetes: observed, metrics_source: 'runner-observed' },
   };
+}
+
+/**
+ * A job whose containers the kernel killed for memory sees only the consequence (a Spark action that
+ * fails after lost executors) and reports what it was doing: its catch-all ERROR, or STORAGE when the
+ * action was reading its input (seen on the node: bronze-verify's manifest read). The kill the runner
+ * saw is the reason of a failed stage then, with the job's own words kept in the message.
+ */
+function oomOverJobReason(error: NonNullable<StageReport['error']>, observedReason: ClusterObservation['reason'], observedMessage: string | null): NonNullable<StageReport['error']> {
+  if (observedReason !== 'OOMKilled') return error;
+  return { ...error, reason: 'OOMKilled', message: [observedMessage, error.message].filter(Boolean).join('; ') };
 }

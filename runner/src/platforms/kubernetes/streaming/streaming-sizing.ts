@@ -20,7 +20,12 @@ export type StreamingSizing = {
   sum: { cores: number; memoryGb: number; scratchGi: number };
 };
 
-export type ClusterCpu = { cpu: number; source: string };
+export type ClusterCpu = {
+  cpu: number;
+  source: string;
+  /** `cpu` is the room left after the pods bound to the nodes, the always-on services among them: not budgeted again. */
+  alwaysOnCounted?: boolean;
+};
 
 /** The cluster's CPU the config declares (cluster.nodes), when it does. */
 export function declaredClusterCpu(config: LakebenchConfig): ClusterCpu | undefined {
@@ -42,7 +47,7 @@ export function streamingSizing(config: LakebenchConfig, scale: number, cluster:
   let jobs = base.map((b) => b.sizing);
   let budget: StreamingSizing['budget'] = null;
   if (cluster) {
-    const alwaysOnCpu = alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE).cpu;
+    const alwaysOnCpu = cluster.alwaysOnCounted ? 0 : alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE).cpu;
     const datagenCpu = LANDING_PODS * (config.datagen.pod ?? DATAGEN_POD).cpu;
     const b = streamingBudget({ clusterCpu: cluster.cpu, alwaysOnCpu, datagenCpu, jobs, fixed: new Set(base.filter((x) => x.fixed).map((x) => x.job)) });
     budget = { ...b, clusterCpu: cluster.cpu, alwaysOnCpu, datagenCpu, source: cluster.source };
