@@ -111,9 +111,12 @@ describe("a cluster stage's result: the report and how its application ended", (
     expect(entry.error).toEqual({ reason: 'OOMKilled', message: 'ended FAILED; executor pods OOMKilled: exec-1', log_tail: 'ExecutorLostFailure' });
   });
 
-  it('keeps the error a failed document gives, over the application’s', () => {
+  it('keeps the error a failed document gives, over an application that failed without an OOM kill', () => {
     const doc = silverDoc({ status: 'failed', error: { message: 'no bronze files', reason: 'BRONZE_MISSING' } });
-    expect(clusterStageResult(doc, failedApp, submitted, now).error).toEqual({ message: 'no bronze files', reason: 'BRONZE_MISSING' });
+    const failedNoKill = ended({ state: 'FAILED', succeeded: false, reason: 'FAILED', driver_exit_code: 1, message: 'ended FAILED; driver Error (exit code 1)' });
+    expect(clusterStageResult(doc, failedNoKill, submitted, now).error).toEqual({ message: 'no bronze files', reason: 'BRONZE_MISSING' });
+    // An OOM kill the runner saw is the reason instead, the job's words kept (spark-oom-and-retries.test.ts).
+    expect(clusterStageResult(doc, failedApp, submitted, now).error).toEqual({ message: 'ended FAILED; executor pods OOMKilled: exec-1; no bronze files', reason: 'OOMKilled' });
   });
 
   it('without a usable document: failed, runner-observed, both messages, the application’s reason first and the driver’s time as engine time', async () => {
