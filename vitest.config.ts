@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // started by the tier's first file and stopped by its globalSetup teardown when the run ends) is
 // never up while another tier runs. A project without fileParallelism: false must not share a
 // groupOrder with one that has it (vitest refuses different maxWorkers in one group).
-const STREAMING_SPARK = 'test/engines/continuous-spark.test.ts';
+const CLUSTER_CONTINUOUS = 'test/cluster/continuous.test.ts';
 
 export default defineConfig({
   test: {
@@ -36,19 +36,16 @@ export default defineConfig({
         },
       },
       { test: { name: 'chart', include: ['test/chart/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
-      { test: { name: 'engines', include: ['test/engines/**/*.test.ts'], exclude: [STREAMING_SPARK], testTimeout: 900_000, hookTimeout: 900_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
-      // Continuous mode's Spark streaming jobs: passing, but 21 minutes on 2 heavily loaded cores, so
-      // `npm test` leaves it out until a run takes at most about 15 (README, "Continuous mode").
-      // Run it with LAKEBENCH_STREAMING_SPARK=1 npx vitest run --project engines-streaming.
-      ...(process.env.LAKEBENCH_STREAMING_SPARK === '1'
-        ? [{ test: { name: 'engines-streaming', include: [STREAMING_SPARK], testTimeout: 2_400_000, hookTimeout: 900_000, fileParallelism: false, sequence: { groupOrder: 1 } } }]
-        : []),
+      { test: { name: 'engines', include: ['test/engines/**/*.test.ts'], testTimeout: 900_000, hookTimeout: 900_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
       { test: { name: 'kubernetes', include: ['test/kubernetes/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000, fileParallelism: false, sequence: { groupOrder: 1 } } },
       // A real single-node Kubernetes (test/harness/node): needs root; one node shared by the tier's files.
       {
         test: {
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
+          // The continuous run on the node (10 min of streaming at least, and on 2 loaded cores it ends
+          // saturated): run it with LAKEBENCH_CLUSTER_CONTINUOUS=1 npx vitest run --project cluster test/cluster/continuous.test.ts.
+          exclude: process.env.LAKEBENCH_CLUSTER_CONTINUOUS === '1' ? [] : [CLUSTER_CONTINUOUS],
           globalSetup: ['test/harness/node/global-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 1_200_000,

@@ -29,7 +29,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 
 try {
   console.log(`machine: ${os.availableParallelism()} cores, load ${load()}; scale ${scale}, ${duration} s per rate, maxFilesPerTrigger ${maxFiles}`);
-  console.log('files/min  extra_files  landed_per_min  ingest_ratio  saturated  silver_in_window  first_refresh_freshness_s  data_freshness_s  last_refresh_freshness_s  query_time_freshness_s  rounds  in_stream_qph  silver_batch_p50_s  gold_commits  wall_s  load');
+  console.log('files/min  extra_files  landed_per_min  ingest_ratio  saturated  silver_lag_s  silver_in_window  first_refresh_freshness_s  data_freshness_s  last_refresh_freshness_s  query_time_freshness_s  rounds  in_stream_qph  silver_batch_p50_s  gold_commits  wall_s  load');
   for (const rate of rates) {
     const config = path.join(dir, `rate-${rate}.yaml`);
     writeFileSync(
@@ -51,7 +51,7 @@ try {
     const firstCommit = c.gold_commits.at(0);
     const lastCommit = c.gold_commits.at(-1);
     console.log(
-      `${String(rate).padStart(9)}  ${String(c.landed.extra_files).padStart(11)}  ${f(sat.landedPerMinute, 2).padStart(14)}  ${f(s.ingest_ratio, 3).padStart(12)}  ${String(s.pipeline_saturated).padStart(9)}  ${f(sat.silverInWindow, 3).padStart(16)}  ${f(firstCommit?.refresh_freshness_seconds ?? null).padStart(25)}  ${f(s.data_freshness_seconds).padStart(16)}  ${f(lastCommit?.refresh_freshness_seconds ?? null).padStart(24)}  ${f(s.query_time_freshness_seconds).padStart(22)}  ${String(s.benchmark_rounds_count).padStart(6)}  ${f(s.in_stream_composite_qph, 0).padStart(13)}  ${f(silver?.batch_seconds_p50 ?? null).padStart(18)}  ${String(c.gold_commits.length).padStart(12)}  ${String(Math.round((Date.now() - started) / 1000)).padStart(6)}  ${load()}`,
+      `${String(rate).padStart(9)}  ${String(c.landed.extra_files).padStart(11)}  ${f(sat.landedPerMinute, 2).padStart(14)}  ${f(s.ingest_ratio, 3).padStart(12)}  ${String(s.pipeline_saturated).padStart(9)}  ${f(s.silver_lag_seconds ?? null).padStart(12)}  ${f(sat.silverInWindow, 3).padStart(16)}  ${f(firstCommit?.refresh_freshness_seconds ?? null).padStart(25)}  ${f(s.data_freshness_seconds).padStart(16)}  ${f(lastCommit?.refresh_freshness_seconds ?? null).padStart(24)}  ${f(s.query_time_freshness_seconds).padStart(22)}  ${String(s.benchmark_rounds_count).padStart(6)}  ${f(s.in_stream_composite_qph, 0).padStart(13)}  ${f(silver?.batch_seconds_p50 ?? null).padStart(18)}  ${String(c.gold_commits.length).padStart(12)}  ${String(Math.round((Date.now() - started) / 1000)).padStart(6)}  ${load()}`,
     );
   }
 } finally {

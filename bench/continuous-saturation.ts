@@ -2,7 +2,9 @@
 // landing achieved (against the configured one), and silver-stream against what had landed by the
 // end of the landing window. The scorecard's ingest ratio shows neither: it divides by what actually
 // landed (a landing that fell behind lowers both sides), and counts bronze_raw after the stop's final
-// catch-up batch (which lets silver-stream catch up too, hiding its backlog).
+// catch-up batch (which lets silver-stream catch up too, hiding its backlog). The scorecard's
+// silver_lag_seconds (model/continuous-scorecard.ts) judges silver's backlog in time at the window's
+// close and sets pipeline_saturated; silver_in_window here is the same backlog as a share of rows.
 import type { Metrics } from '../runner/src/model/metrics.js';
 import type { JobReport } from '../runner/src/model/streaming-job-report.js';
 

@@ -195,14 +195,29 @@ def batch_entry(batch_id: int, started: datetime, rows: int, files: list[str] | 
     return entry
 
 
+def ended_within_a_second(query: StreamingQuery) -> bool:
+    """Whether the query has ended, waiting at most a second. awaitTermination raises when the query
+    ended with an exception; that is an end too, and query.exception() says which."""
+    try:
+        return bool(query.awaitTermination(1))  # whole seconds: PySpark's type
+    except Exception:
+        return True
+
+
 def supervise(cfg: JobConfig, query: StreamingQuery, clock: Clock) -> str:
     """Waits until the duration is over or a signal came, then stops the query; raises if it failed.
 
     Stopping lets the running batch finish and be marked done in the checkpoint (the trigger stays
     active until then); a batch that would start meanwhile ends the query instead (Clock.batch).
+    The stop can come while this loop waits on the query, and a batch can refuse to start at once,
+    ending the query before the loop sees the stop: a query that ended is a failure only when no
+    stop was asked for, or when its exception is not that refusal.
     """
-    while (reason := clock.reason()) is None:
-        if query.awaitTermination(1):  # whole seconds: PySpark's type
+    reason = clock.reason()
+    while reason is None:
+        ended = ended_within_a_second(query)
+        reason = clock.reason()
+        if ended and reason is None:
             failure = query.exception()
             raise JobError("STREAM_FAILED", f"the streaming query failed: {failure}" if failure else "the streaming query stopped by itself")
     log(cfg.stage, f"stopping ({reason}): letting the running batch finish")

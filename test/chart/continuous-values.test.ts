@@ -47,6 +47,7 @@ describe('runner.config continuous values', () => {
       checkpointBase: 'runs/checkpoints',
       rounds: { schedule: '*/30 * * * * *', warmupSeconds: 90, q9RetryWaitSeconds: 5, q9MaxAttempts: 2 },
       saturationRatio: 0.9,
+      maintenance: { retentionIntervalSeconds: 600, retentionThresholdSeconds: 900, compactionIntervalSeconds: 1200 },
     });
   });
 
@@ -91,6 +92,8 @@ const bad: { what: string; sets: string[]; names: RegExp }[] = [
   { what: 'a schedule that is not a cron expression', sets: ['runner.config.continuous.rounds.schedule=hourly'], names: /runner[./]config[./]continuous[./]rounds[./]schedule/ },
   { what: 'a saturation ratio above 1', sets: ['runner.config.continuous.saturationRatio=2'], names: /runner[./]config[./]continuous[./]saturationRatio/ },
   { what: 'an unknown continuous key', sets: ['runner.config.continuous.durationSecs=600'], names: /durationSecs/ },
+  { what: 'a retention interval under 300 s', sets: ['runner.config.continuous.maintenance.retentionIntervalSeconds=60'], names: /runner[./]config[./]continuous[./]maintenance[./]retentionIntervalSeconds/ },
+  { what: 'a compaction interval neither 0 nor at least 300 s', sets: ['runner.config.continuous.maintenance.compactionIntervalSeconds=100'], names: /runner[./]config[./]continuous[./]maintenance[./]compactionIntervalSeconds/ },
 ];
 
 describe.each(Object.keys(helmVersions) as HelmName[])('%s template', (helm) => {

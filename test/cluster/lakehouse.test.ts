@@ -18,6 +18,7 @@ import type { NodeState } from '../harness/node/state.js';
 import {
   componentOf,
   diagnose,
+  expectRestrictedRelease,
   helm,
   installLakehouse,
   lakehouseBuckets,
@@ -77,18 +78,7 @@ describe('the default lakehouse (profile-tiny, hive-iceberg-trino) on the real n
     timings.installToReady = Math.round((Date.now() - started) / 1000);
     lakehouseReady = true;
     expect(pods.map(componentOf).sort()).toEqual(expectedComponents);
-    const ns = await core.readNamespace({ name: namespace });
-    expect(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    for (const pod of pods) {
-      expect(pod.spec?.securityContext?.runAsNonRoot, pod.metadata?.name).toBe(true);
-      // The chart's own image references, resolved from the images the node imported (there is no
-      // registry to pull from). A locally imported image has no repo digest, so containerd reports
-      // its id as the bare config digest.
-      for (const s of pod.status?.containerStatuses ?? []) {
-        expect(s.image, `${pod.metadata?.name}/${s.name}`).toMatch(/^(docker\.io|ghcr\.io)\/[^@]+:[^@]+$/);
-        expect(s.imageID, `${pod.metadata?.name}/${s.name}`).toMatch(/^sha256:[0-9a-f]{64}$/);
-      }
-    }
+    await expectRestrictedRelease(core, namespace, pods);
   });
 
   it('passes its helm test hooks (catalog health, S3 probe, Trino query through the metastore)', async () => {

@@ -19,34 +19,24 @@
 import { BatchV1Api, CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricsSchema } from '../../runner/src/model/metrics.js';
-import { cacheDir } from '../harness/cache.js';
 import { s3Client } from '../harness/engines/s3.js';
 import { nodeBinaries } from '../harness/node/binaries.js';
 import { describePods } from '../harness/node/describe.js';
-import { importImages, localImageArchives } from '../harness/node/images.js';
-import type { Snapshotter } from '../harness/node/containerd.js';
-import { createPodSecurityNamespace } from '../harness/node/pods.js';
 import { ensureNode } from '../harness/node/shared.js';
-import { installSparkOperator, type SparkOperatorInstall } from '../harness/node/spark-operator.js';
 import type { NodeState } from '../harness/node/state.js';
-import { serveFolder, type StaticServer } from '../harness/node/static-server.js';
-import { installLakehouse, prepareLakehouse, teardownLakehouse, type LakehouseSite } from './fixtures/lakehouse-release.js';
+import { installLakehouse, prepareRunnerSite, teardownRunnerSite, type RunnerSite } from './fixtures/lakehouse-release.js';
 
 const run = promisify(execFile);
 const stamp = Date.now().toString(36);
 const namespace = `oom-${stamp}`;
-const operatorNamespace = `oom-${stamp}-so`;
 const release = 'lakebench';
 const resultsBucket = 'lakebench-results';
 const RUN_ID_LABEL = 'lakebench.io/run-id';
 const SPARK = { group: 'sparkoperator.k8s.io', version: 'v1beta2', plural: 'sparkapplications' };
 const EXECUTOR_CONTAINER = 'spark-kubernetes-executor';
-const mavenMirror = path.join(cacheDir, 'cluster', 'maven');
 // Every executor Spark starts for the stage is killed: Spark gives up after 4 task failures
 // (spark.task.maxFailures) or more than 3 executor failures (spark.executor.maxNumFailures' default
 // for one executor), so 6 is a bound, not a target; each executor's scratch claim binds a fresh PV.
@@ -91,9 +81,7 @@ describe('an executor OOM-killed on the real node (profile-tiny, hive-iceberg-tr
   let kc: KubeConfig;
   let batch: BatchV1Api;
   let custom: CustomObjectsApi;
-  let site: LakehouseSite | undefined;
-  let maven: StaticServer | undefined;
-  let operator: SparkOperatorInstall | undefined;
+  let site: RunnerSite | undefined;
   const timings: Record<string, number> = {};
 
   const kubectl = (args: string[], timeout = 300_000) => run(nodeBinaries.kubectl, ['--kubeconfig', state.kubeconfigPath, ...args], { timeout, maxBuffer: 64 * 1024 * 1024 });
@@ -101,30 +89,20 @@ describe('an executor OOM-killed on the real node (profile-tiny, hive-iceberg-tr
   const diagnose = async () => {
     const pods = (await site!.core.listNamespacedPod({ namespace, labelSelector: `job-name=${jobName}` })).items;
     const logs = await Promise.all(pods.map((p) => site!.core.readNamespacedPodLog({ namespace, name: p.metadata?.name ?? '', container: 'runner', tailLines: 80 }).catch((e: unknown) => String(e))));
-    return `--- runner log:\n${logs.join('\n')}\n--- pods:\n${await describePods(kc, namespace)}\n--- operator:\n${await describePods(kc, operatorNamespace)}`;
+    return `--- runner log:\n${logs.join('\n')}\n--- pods:\n${await describePods(kc, namespace)}\n--- operator:\n${await describePods(kc, site!.operatorNamespace)}`;
   };
 
   beforeAll(async () => {
     state = await ensureNode(inject('lakebenchNodeOwnerPid'));
-    // A node started before the runner's code last changed still holds the old runner image.
-    await importImages(localImageArchives().filter((a) => a.slug === 'runner' || a.slug === 'spark-operator'), state.snapshotter as Snapshotter);
-    if (!existsSync(`${mavenMirror}.version`)) throw new Error(`${mavenMirror}: run LAKEBENCH_CACHE=${cacheDir} bash test/setup/75-cluster-runner.sh`);
-    maven = await serveFolder(mavenMirror);
-    site = await prepareLakehouse(state, { namespace, release, unclaimed: { storageClass: 'lakebench-scratch', count: maxKills + 2, size: '1Gi', uid: 185 } });
-    kc = site.kc;
+    // Each executor killed is replaced by one that claims a fresh scratch PV.
+    await prepareRunnerSite(state, { namespace, release, scratchVolumes: maxKills + 2, onSite: (s) => (site = s) });
+    kc = site!.kc;
     batch = kc.makeApiClient(BatchV1Api);
     custom = kc.makeApiClient(CustomObjectsApi);
-    await createPodSecurityNamespace(kc, operatorNamespace, 'restricted');
-    operator = await installSparkOperator({ kubeconfig: state.kubeconfigPath, namespace: operatorNamespace, jobNamespace: namespace, env: { DEFAULT_ARTIFACT_REPOSITORY: maven.url } });
   }, 15 * 60_000);
 
   afterAll(async () => {
-    await teardownLakehouse(site);
-    if (state) {
-      await operator?.uninstall().catch(() => undefined);
-      await kubectl(['delete', 'namespace', operatorNamespace, '--wait', '--timeout=180s']).catch(() => undefined);
-    }
-    await maven?.close();
+    await teardownRunnerSite(site);
     console.log(`oom timings (s): ${JSON.stringify(timings)}`);
   }, 10 * 60_000);
 
@@ -154,7 +132,7 @@ describe('an executor OOM-killed on the real node (profile-tiny, hive-iceberg-tr
     'fails the run at bronze-verify with the reason OOMKilled naming the executor pods, skips the rest, and leaves no SparkApplication',
     async () => {
       const started = Date.now();
-      await installLakehouse(site!, { overlays: ['runner-overlay.yaml'], sets: [`spark.mavenRepository=${maven!.url}`] });
+      await installLakehouse(site!, { overlays: ['runner-overlay.yaml'], sets: [`spark.mavenRepository=${site!.maven.url}`] });
       let ended = false;
       const killing = killExecutors(() => ended);
       let succeeded: boolean | undefined;

@@ -22,27 +22,19 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricsSchema, type Metrics } from '../../runner/src/model/metrics.js';
 import { QUERIES } from '../../runner/src/sql/queries.js';
-import { cacheDir } from '../harness/cache.js';
 import { lakebench } from '../harness/cli.js';
 import { awsEnv, s3Client } from '../harness/engines/s3.js';
 import { imageCacheDir, nodeBinaries } from '../harness/node/binaries.js';
 import { describePods } from '../harness/node/describe.js';
-import { importImages, localImageArchives } from '../harness/node/images.js';
-import type { Snapshotter } from '../harness/node/containerd.js';
-import { createPodSecurityNamespace } from '../harness/node/pods.js';
 import { ensureNode } from '../harness/node/shared.js';
-import { installSparkOperator, type SparkOperatorInstall } from '../harness/node/spark-operator.js';
 import type { NodeState } from '../harness/node/state.js';
-import { serveFolder, type StaticServer } from '../harness/node/static-server.js';
-import { helm, installLakehouse, lakehouseBuckets, prepareLakehouse, teardownLakehouse, type LakehouseSite } from './fixtures/lakehouse-release.js';
+import { helm, installLakehouse, lakehouseBuckets, prepareRunnerSite, scratchStorageClass, teardownRunnerSite, type RunnerSite } from './fixtures/lakehouse-release.js';
 import { assertPrometheusScrapes, ensurePrometheusImage, panelQueriesWithoutData, prometheusImage, prometheusThroughApiServer, shippedDashboardPanels } from './observability-checks.js';
 
 const run = promisify(execFile);
 const stamp = Date.now().toString(36);
 const namespace = `runner-${stamp}`;
-const operatorNamespace = `runner-${stamp}-so`;
 const release = 'lakebench';
-const scratchClass = 'lakebench-scratch'; // runner-overlay.yaml's class of executor scratch PVs
 const scale = 0.01;
 const seed = 42; // values.yaml runner.config.seed
 const runDeadlineMs = 25 * 60_000;
@@ -52,7 +44,6 @@ const RUN_ID_LABEL = 'lakebench.io/run-id';
 const SPARK = { group: 'sparkoperator.k8s.io', version: 'v1beta2', plural: 'sparkapplications' };
 const scrapeIntervalS = 10; // observability-overlay.yaml
 
-const mavenMirror = path.join(cacheDir, 'cluster', 'maven');
 // The exporter of observability.postgresExporter has no stand-in image (its Go module is refused by the
 // Go proxy, test/images/README.md); with one, the release enables it and the postgres job is checked.
 const exporterImageBuilt = existsSync(path.join(imageCacheDir, 'postgres-exporter.tar'));
@@ -85,9 +76,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
   let core: CoreV1Api;
   let batch: BatchV1Api;
   let custom: CustomObjectsApi;
-  let site: LakehouseSite | undefined;
-  let maven: StaticServer | undefined;
-  let operator: SparkOperatorInstall | undefined;
+  let site: RunnerSite | undefined;
   let work: string;
   let firstRunId: string | undefined;
   let firstMetrics: Metrics | undefined;
@@ -129,7 +118,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     }
     return out.join('\n');
   };
-  const diagnose = async (job: string) => `${await runnerLog(job)}\n--- pods and events:\n${await describePods(kc, namespace)}\n--- operator:\n${await describePods(kc, operatorNamespace)}`;
+  const diagnose = async (job: string) => `${await runnerLog(job)}\n--- pods and events:\n${await describePods(kc, namespace)}\n--- operator:\n${await describePods(kc, site!.operatorNamespace)}`;
 
   /** Waits for a Job to end; the deadline throws with the runner's log and the namespace's pods. */
   async function waitForJobEnd(name: string, deadlineMs: number): Promise<{ job: V1Job; succeeded: boolean }> {
@@ -151,40 +140,18 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
 
   beforeAll(async () => {
     state = await ensureNode(inject('lakebenchNodeOwnerPid'));
-    // The runner image is rebuilt whenever the runner's code changes; a node started before that
-    // still holds the old one under the same reference.
-    await importImages(localImageArchives().filter((a) => a.slug === 'runner' || a.slug === 'spark-operator'), state.snapshotter as Snapshotter);
     timings.prometheusImport = await ensurePrometheusImage(state);
     work = mkdtempSync(path.join(os.tmpdir(), 'lakebench-runner-test-'));
-    if (!existsSync(path.join(`${mavenMirror}.version`))) throw new Error(`${mavenMirror}: run LAKEBENCH_CACHE=${cacheDir} bash test/setup/75-cluster-runner.sh`);
-    maven = await serveFolder(mavenMirror);
-    // Unclaimed scratch PVs: each executor's ephemeral claim binds one (spark uid 185; hostPath ignores fsGroup).
-    site = await prepareLakehouse(state, { namespace, release, unclaimed: { storageClass: scratchClass, count: scratchVolumes, size: '1Gi', uid: 185 } });
-    ({ kc, core } = site);
+    const started = Date.now();
+    await prepareRunnerSite(state, { namespace, release, scratchVolumes, onSite: (s) => (site = s) });
+    ({ kc, core } = site!);
     batch = kc.makeApiClient(BatchV1Api);
     custom = kc.makeApiClient(CustomObjectsApi);
-    await createPodSecurityNamespace(kc, operatorNamespace, 'restricted');
-
-    const started = Date.now();
-    operator = await installSparkOperator({
-      kubeconfig: state.kubeconfigPath,
-      namespace: operatorNamespace,
-      jobNamespace: namespace,
-      // The controller's spark-submit resolves the packages too (Spark's SparkSubmit does it for
-      // every cluster manager but standalone), before the driver does: the same mirror.
-      env: { DEFAULT_ARTIFACT_REPOSITORY: maven.url },
-    });
-    timings.operatorReady = Math.round((Date.now() - started) / 1000);
+    timings.siteReady = Math.round((Date.now() - started) / 1000);
   }, 15 * 60_000);
 
   afterAll(async () => {
-    // The release first, while the operator still runs to see its SparkApplications go.
-    await teardownLakehouse(site);
-    if (state) {
-      await operator?.uninstall().catch(() => undefined);
-      await kubectl(['delete', 'namespace', operatorNamespace, '--wait', '--timeout=180s']).catch(() => undefined);
-    }
-    await maven?.close();
+    await teardownRunnerSite(site);
     if (work) rmSync(work, { recursive: true, force: true });
     console.log(`runner timings (s): ${JSON.stringify(timings)}`);
   }, 10 * 60_000);
@@ -194,7 +161,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
     async () => {
       const started = Date.now();
       installedAt = new Date(started);
-      await installLakehouse(site!, { overlays: ['runner-overlay.yaml', 'observability-overlay.yaml'], sets: [`spark.mavenRepository=${maven!.url}`, `observability.postgresExporter.enabled=${exporterImageBuilt}`] });
+      await installLakehouse(site!, { overlays: ['runner-overlay.yaml', 'observability-overlay.yaml'], sets: [`spark.mavenRepository=${site!.maven.url}`, `observability.postgresExporter.enabled=${exporterImageBuilt}`] });
       // The embedded reference run on the host meanwhile: same seed and scale, and the cluster's
       // file size (512 MB, its default) so the bronze files, hence the data fingerprint, are the same.
       const embeddedDir = path.join(work, 'embedded');
@@ -246,7 +213,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
       // Datagen ran as the Indexed Job; the pods fetched their packages from the host's mirror.
       const stageOf = (name: string) => metrics.stages.find((s) => s.name === name);
       expect(stageOf('datagen')?.status).toBe('succeeded');
-      expect(maven!.requests, 'Maven mirror requests').toContain('GET /org/apache/iceberg/iceberg-spark-runtime-4.0_2.13/1.10.1/iceberg-spark-runtime-4.0_2.13-1.10.1.jar');
+      expect(site!.maven.requests, 'Maven mirror requests').toContain('GET /org/apache/iceberg/iceberg-spark-runtime-4.0_2.13/1.10.1/iceberg-spark-runtime-4.0_2.13-1.10.1.jar');
       // Every Spark stage that succeeded: its SparkApplication COMPLETED, and its time is the driver
       // container's own start and finish as the kubelet reported them.
       const apps = (await custom.listNamespacedCustomObject({ ...SPARK, namespace, labelSelector: `${RUN_ID_LABEL}=${runId}` })) as { items: { metadata: { name: string }; status?: { applicationState?: { state?: string }; driverInfo?: { podName?: string } } }[] };
@@ -271,7 +238,7 @@ describe('the runner Job on the real node (profile-tiny, hive-iceberg-trino, sca
       }
       // Executors ran as pods of their own (deleted when done): each claimed one scratch PV.
       const scratchClaimed = (await core.listPersistentVolume({ labelSelector: `lakebench.test/namespace=${namespace}` })).items.filter(
-        (pv) => pv.spec?.storageClassName === scratchClass && pv.spec.claimRef,
+        (pv) => pv.spec?.storageClassName === scratchStorageClass && pv.spec.claimRef,
       );
       expect(scratchClaimed.length, 'scratch PVs claimed by executor pods').toBeGreaterThanOrEqual(ran.length);
 

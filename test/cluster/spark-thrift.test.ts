@@ -20,6 +20,7 @@ import { serveFolder, type StaticServer } from '../harness/node/static-server.js
 import {
   componentOf,
   diagnose,
+  expectRestrictedRelease,
   helm,
   installLakehouse,
   lakehouseClaims,
@@ -81,12 +82,7 @@ describe('the Spark Thrift lakehouse (profile-tiny, hive-iceberg-spark-thrift) o
     timings.installToReady = Math.round((Date.now() - started) / 1000);
     lakehouseReady = true;
     expect(pods.map(componentOf).sort()).toEqual(expectedComponents);
-    const ns = await core.readNamespace({ name: namespace });
-    expect(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
-    for (const pod of pods) {
-      expect(pod.spec?.securityContext?.runAsNonRoot, pod.metadata?.name).toBe(true);
-      for (const s of pod.status?.containerStatuses ?? []) expect(s.imageID, `${pod.metadata?.name}/${s.name}`).toMatch(/^sha256:[0-9a-f]{64}$/);
-    }
+    await expectRestrictedRelease(core, namespace, pods);
     const thrift = pods.find((p) => componentOf(p) === 'spark-thrift');
     expect(thrift?.status?.containerStatuses?.[0]?.image).toBe('docker.io/apache/spark:4.0.1-python3');
     // Hive 4's client came from the mirror, not from the image.

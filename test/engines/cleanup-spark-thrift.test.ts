@@ -214,7 +214,7 @@ describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 proced
     expect(steps.map((x) => x.step)).toEqual(cleanupStepOrder(GOLD, SILVER));
     expect(log).toHaveLength(steps.length);
     expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
-    expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
+    expect(s['datagen and landing jobs']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
     expect(s['query engine']!.detail).toBe('spark-thrift 4.0.1');
     expect(s[`drop ${GOLD}`]!.detail).toBe('dropped');
     expect(s[`drop ${SILVER}`]!.detail).toBe('dropped');

@@ -44,6 +44,7 @@ import {
 } from './fixtures/cleanup-fixtures.js';
 import { TrinoEngine } from '../../runner/src/engines/trino-engine.js';
 import { trinoOptionsFromConfig } from '../../runner/src/engines/trino-options.js';
+import { runMaintenancePass, streamingMaintenanceTables } from '../../runner/src/platforms/kubernetes/streaming/streaming-maintenance.js';
 
 const SILVER = 'lakehouse.silver.customer_interactions_enriched';
 const GOLD = 'lakehouse.gold.customer_executive_dashboard';
@@ -143,6 +144,95 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+// docs/pipeline.md §8.3: a continuous run's retention and compaction pass, with the statements cleanup
+// uses at the configured threshold (here 30 s, so snapshot and file ages are the test's to choose).
+// Its own tables (bronze_raw, as the cluster names it, and a table of small files), so the cleanup
+// tests below see theirs untouched; dropped at the end.
+describe('retention and compaction while streaming, on real Trino 476 and Iceberg REST', () => {
+  const BRONZE_RAW = 'lakehouse.default.bronze_raw';
+  const SMALL = 'lakehouse.maint.small_files';
+  const MISSING = 'lakehouse.maint.never_created';
+  const THRESHOLD_S = 30;
+  const snapshotIds = async (t: string) => (await sql(`SELECT CAST(snapshot_id AS varchar) FROM ${metadataTable(t, 'snapshots')} ORDER BY committed_at`)).map((r) => String(r[0]));
+  const content = async (t: string) => (await sql(`SELECT count(*), sum(v) FROM ${t}`))[0]!.map(String);
+  const orphan = (t: string, age: string) => `${locations[t]}/data/orphan-${age}.parquet`;
+
+  it('expires snapshots and removes orphans older than the threshold on every table, compacts, keeps the rows, and records a missing table as failed', async () => {
+    await sql('CREATE SCHEMA IF NOT EXISTS lakehouse."default"');
+    await sql('CREATE SCHEMA lakehouse.maint');
+    // Old state: bronze_raw with 3 snapshots, the small-files table with 6 (one file each), an orphan in each.
+    await sql(`CREATE TABLE ${BRONZE_RAW} AS SELECT x AS v FROM UNNEST(sequence(1, 100)) t(x)`);
+    await sql(`CREATE TABLE ${SMALL} AS SELECT x AS v FROM UNNEST(sequence(1, 100)) t(x)`);
+    for (let i = 1; i <= 5; i++) {
+      if (i <= 2) await sql(`INSERT INTO ${BRONZE_RAW} SELECT x FROM UNNEST(sequence(${i * 100 + 1}, ${i * 100 + 100})) t(x)`);
+      await sql(`INSERT INTO ${SMALL} SELECT x FROM UNNEST(sequence(${i * 100 + 1}, ${i * 100 + 100})) t(x)`);
+    }
+    for (const t of [BRONZE_RAW, SMALL]) {
+      locations[t] = /location = '(s3:\/\/[^']+)'/.exec(String((await sql(`SHOW CREATE TABLE ${t}`))[0]![0]))![1]!;
+      const o = new URL(orphan(t, 'old'));
+      await s3.send(new PutObjectCommand({ Bucket: o.hostname, Key: o.pathname.slice(1), Body: 'PAR1 old orphan' }));
+    }
+    const oldBronze = await snapshotIds(BRONZE_RAW);
+    const smallBefore = { snapshots: await snapshotIds(SMALL), files: (await referencedFiles(SMALL)).length, content: await content(SMALL) };
+    expect(oldBronze).toHaveLength(3);
+    expect(smallBefore.snapshots).toHaveLength(6);
+    expect(smallBefore.files).toBeGreaterThanOrEqual(6);
+    // Past the threshold; then young state: two more bronze_raw snapshots and a young orphan in each table.
+    await new Promise((r) => setTimeout(r, (THRESHOLD_S + 3) * 1000));
+    for (const from of [601, 701]) await sql(`INSERT INTO ${BRONZE_RAW} SELECT x FROM UNNEST(sequence(${from}, ${from + 99})) t(x)`);
+    for (const t of [BRONZE_RAW, SMALL]) {
+      const o = new URL(orphan(t, 'young'));
+      await s3.send(new PutObjectCommand({ Bucket: o.hostname, Key: o.pathname.slice(1), Body: 'PAR1 young orphan' }));
+    }
+    const youngBronze = (await snapshotIds(BRONZE_RAW)).slice(3);
+    const bronzeContent = await content(BRONZE_RAW);
+    expect(youngBronze).toHaveLength(2);
+
+    const tables = streamingMaintenanceTables(trino);
+    expect(tables.retention[0]).toBe(BRONZE_RAW);
+    const records = await runMaintenancePass(trino, { retention: [BRONZE_RAW, SMALL, MISSING], compaction: [SMALL, MISSING] }, {
+      pass: 0, retention: true, compaction: true, retentionThresholdSeconds: THRESHOLD_S, statementTimeoutSeconds: 300, stopping: () => false,
+    });
+    expect(records.map((r) => `${r.action} ${r.table} ${r.status}`)).toEqual([
+      ...[BRONZE_RAW, SMALL].flatMap((t) => [`expire_snapshots ${t} ok`, `remove_orphan_files ${t} ok`]),
+      `expire_snapshots ${MISSING} failed`,
+      `remove_orphan_files ${MISSING} failed`,
+      `rewrite_data_files ${SMALL} ok`,
+      `rewrite_data_files ${MISSING} failed`,
+    ]);
+    for (const r of records.filter((x) => x.table === MISSING)) expect(r.error).toMatch(/^TABLE_NOT_FOUND: /);
+    for (const r of records.filter((x) => x.action !== 'rewrite_data_files')) expect(r.older_than_seconds).toBe(THRESHOLD_S);
+    for (const r of records) expect(r.seconds).toBeGreaterThan(0);
+
+    // bronze_raw: the old snapshots are gone, the young ones (inside the threshold) stay; so does every row.
+    expect(await snapshotIds(BRONZE_RAW)).toEqual(youngBronze);
+    expect(await content(BRONZE_RAW)).toEqual(bronzeContent);
+    // The small-files table: only its current snapshot survived the expiry, then the compaction added one
+    // that holds the same rows in fewer files.
+    const smallAfter = await snapshotIds(SMALL);
+    expect(smallAfter).toHaveLength(2);
+    expect(smallAfter[0]).toBe(smallBefore.snapshots[5]);
+    expect((await referencedFiles(SMALL)).length).toBeLessThan(smallBefore.files);
+    expect(await content(SMALL)).toEqual(smallBefore.content);
+    // Orphans: the old one is gone from S3, the young one (inside the threshold) is still there.
+    for (const t of [BRONZE_RAW, SMALL]) {
+      const data = await dataObjects(t);
+      expect(data, t).not.toContain(orphan(t, 'old'));
+      expect(data, t).toContain(orphan(t, 'young'));
+    }
+    // Once the window has closed, a pass runs nothing: every action is recorded as skipped.
+    const late = await runMaintenancePass(trino, { retention: [BRONZE_RAW, SMALL], compaction: [SMALL] }, {
+      pass: 1, retention: true, compaction: true, retentionThresholdSeconds: 0, statementTimeoutSeconds: 300, stopping: () => true,
+    });
+    expect(late.map((r) => `${r.action} ${r.table} ${r.status}`)).toEqual([
+      ...[BRONZE_RAW, SMALL].flatMap((t) => [`expire_snapshots ${t} skipped`, `remove_orphan_files ${t} skipped`]),
+      `rewrite_data_files ${SMALL} skipped`,
+    ]);
+    expect(await snapshotIds(BRONZE_RAW)).toEqual(youngBronze);
+    for (const t of [BRONZE_RAW, SMALL]) await sql(`DROP TABLE ${t}`);
+  });
+});
+
 describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apiserver', () => {
   it('with the query engine unreachable: the CLI exits 1 naming the endpoint, cleans Kubernetes and bronze, and keeps the bucket the tables live in', async () => {
     await op.createApp('lakebench-silver-build', labels);
@@ -182,7 +272,7 @@ describe('lakebench cleanup on real Trino 476, Iceberg REST, MinIO and kube-apis
     expect(steps.map((x) => x.step)).toEqual(cleanupStepOrder(GOLD, SILVER));
     expect(log).toHaveLength(steps.length);
     expect(s['spark applications']!.detail).toBe('deleted lakebench-gold-finalize');
-    expect(s['datagen job']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
+    expect(s['datagen and landing jobs']!.detail).toBe(`deleted ${DATAGEN_JOB_NAME}`);
     expect(s['query engine']!.detail).toBe('trino 476');
     expect(s[`maintenance ${SILVER}`]!.detail).toBe('expire_snapshots done, remove_orphan_files done, snapshots 4 -> 1');
     expect(s[`maintenance ${GOLD}`]!.detail).toBe('expire_snapshots done, remove_orphan_files done, snapshots 2 -> 1');

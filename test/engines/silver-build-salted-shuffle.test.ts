@@ -4,30 +4,23 @@
 // full shuffle of the payload-heavy rows (measured at scale 0.1 by bench/spark-vs-reference.ts). The
 // proof is Spark's own event log of the real job: the Exchange nodes of the write's final plan and the
 // stages that wrote shuffle data.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stageReportSchema, type StageReport } from '../../runner/src/model/stage-report.js';
 import { silverRowsExpected } from '../../runner/src/datagen/manifest.js';
 import { summariseEventLog, type EventLogSummary } from '../harness/engines/spark-event-log.js';
 import { buildSparkJobConfig } from '../../runner/src/spark-jobs/job-config.js';
 import { readJobReport } from '../../runner/src/spark-jobs/read-report.js';
 import { runPySpark } from '../harness/engines/spark.js';
-import { SCRIPTS, generateBronze, jobSettings, startSparkStack, uploadBronze, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
+import { SCRIPTS, jobSettings } from './fixtures/spark-stack.js';
+import { useSparkStack } from './fixtures/use-spark-stack.js';
 
 // A job at scale 0.01 takes about a minute alone, but more than runPySpark's default 600 s on this
 // shared 2-core machine under load; the run is not timed, only its plan is read.
 const JOB_TIMEOUT_MS = 40 * 60_000;
 
-let stack: SparkStack | undefined;
-let bronze: Bronze | undefined;
-let scratch: string | undefined;
-
-function ready() {
-  if (!stack || !bronze || !scratch) throw new Error('setup did not finish');
-  return { stack, bronze, scratch };
-}
+const ready = useSparkStack({ name: 'salted-shuffle', catalog: true, upload: 'all' });
 
 /** silver-build with the salted strategy forced and `distributionMode`, its event log kept and summarised. */
 async function saltedBuild(distributionMode: 'hash' | 'none'): Promise<{ report: StageReport; log: EventLogSummary }> {
@@ -48,18 +41,6 @@ async function saltedBuild(distributionMode: 'hash' | 'none'): Promise<{ report:
 const writeExchanges = (log: EventLogSummary) => log.exchanges.flatMap((e) => e.exchanges).filter((x) => /interaction_date|_lakebench_salt/.test(x));
 
 describe('silver-build, salted strategy: the rows are shuffled once', () => {
-  beforeAll(async () => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-salted-shuffle-'));
-    const [s, b] = await Promise.all([startSparkStack({ catalog: true }), generateBronze({ scale: 0.01 })]);
-    [stack, bronze] = [s, b];
-    await uploadBronze(s.minio, b);
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('distribution hash: no salted repartition, the write\'s shuffle by interaction_date is the only one of the rows', { timeout: JOB_TIMEOUT_MS + 60_000 }, async () => {
     const { report, log } = await saltedBuild('hash');
     expect(report.strategy).toBe('salted');

@@ -2,42 +2,23 @@
 // document, and when a job leaves no document the runner records a failure it observed itself. A job
 // takes bronze's file list from the datagen manifest its document points at, and refuses a manifest
 // that is absent (BRONZE_MISSING) or describes another dataset than the document (MANIFEST_MISMATCH).
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stageReportSchema } from '../../runner/src/model/stage-report.js';
 import { readJobReport } from '../../runner/src/spark-jobs/read-report.js';
 import { entryFromReport } from '../../runner/src/model/stage-entry.js';
 import { freePort } from '../harness/ports.js';
 import { bronzeManifestUri } from '../../runner/src/spark-jobs/job-config.js';
-import { BUCKETS, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack } from './fixtures/spark-stack.js';
+import { BUCKETS, jobSettings, runSparkStage, RESULTS_BUCKET } from './fixtures/spark-stack.js';
+import { useSparkStack } from './fixtures/use-spark-stack.js';
 
 const RESOURCES = { executors: 1, cores: 2, memoryGb: 1, driverCores: 0, driverMemoryGb: 1 };
 
-let stack: SparkStack | undefined;
-let bronze: Bronze | undefined;
-let scratch: string | undefined;
-
-function ready() {
-  if (!stack || !bronze || !scratch) throw new Error('setup did not finish');
-  return { stack, bronze, scratch };
-}
+// Only MinIO: bronze is generated locally and only its manifest is uploaded (no data files), and no
+// catalog is running.
+const ready = useSparkStack({ name: 'spark-failures', catalog: false, upload: 'manifest' });
 
 describe('failing Spark jobs', () => {
-  beforeAll(async () => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-failures-'));
-    // Only MinIO: bronze is generated locally and only its manifest is uploaded (no data files), and
-    // no catalog is running.
-    [stack, bronze] = await Promise.all([startSparkStack({ catalog: false }), generateBronze({ scale: 0.01 })]);
-    await uploadBronze(stack.minio, bronze, { dataFiles: false });
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('silver-build without a datagen manifest where the document points exits non-zero with BRONZE_MISSING naming it', async () => {
     const { stack: s, bronze: b, scratch: dir } = ready();
     const manifestUri = `s3a://${BUCKETS.bronze}/elsewhere/_manifest/manifest.json`;

@@ -3,10 +3,8 @@
 // stages produce on the same bronze: equal bronze-verify observations, equal silver and gold (row
 // counts, per-column profiles of every column but silver_processing_timestamp, whole sampled silver
 // rows, all of gold). Then the Delta writing path, whose row counts must equal the Iceberg ones.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stageReportSchema, type BatchStage, type StageReport } from '../../runner/src/model/stage-report.js';
 import { SILVER_COLUMNS } from '../../runner/src/sql/silver.js';
 import { GOLD_COLUMNS } from '../../runner/src/sql/gold.js';
@@ -14,21 +12,31 @@ import { silverRowsExpected } from '../../runner/src/datagen/manifest.js';
 import { judgeSparkBronze } from '../../runner/src/spark-jobs/bronze-judge.js';
 import type { LakebenchConfig } from '../../runner/src/config/schema.js';
 import type { SparkJobSettings } from '../../runner/src/spark-jobs/job-config.js';
-import { downloadPrefix, generateBronze, jobSettings, runSparkStage, startSparkStack, uploadBronze, RESULTS_BUCKET, type Bronze, type SparkStack, type StageRun } from './fixtures/spark-stack.js';
+import { downloadPrefix, jobSettings, runSparkStage, RESULTS_BUCKET, type StageRun } from './fixtures/spark-stack.js';
+import { useSparkStack } from './fixtures/use-spark-stack.js';
 import { embeddedTable, openComparer, sparkTable, type Comparer } from './fixtures/spark-compare.js';
 
 const COMPARED_SILVER = SILVER_COLUMNS.filter((c) => c !== 'silver_processing_timestamp');
 const SAMPLE_MOD = 53; // rows with id ≡ 0 (mod 53): ≈ 480 of 25,565, spread over every file and day
 
-let stack: SparkStack | undefined;
-let bronze: Bronze | undefined;
 let comparer: Comparer | undefined;
-let scratch: string | undefined;
 const embedded: Partial<Record<BatchStage, StageReport>> = {};
 
+const sparkEnv = useSparkStack({
+  name: 'spark-stages',
+  catalog: true,
+  upload: 'all',
+  setup: async ({ bronze: b }) => {
+    for (const stage of ['bronze-verify', 'silver-build', 'gold-finalize'] as const) embedded[stage] = await b.platform.runStage(stage, b.ctx);
+    comparer = await openComparer(b.platform.warehouse.root);
+  },
+  teardown: () => comparer?.close(),
+});
+
 function ready() {
-  if (!stack || !bronze || !comparer || !scratch) throw new Error('setup did not finish');
-  return { stack, bronze, comparer, scratch };
+  const env = sparkEnv();
+  if (!comparer) throw new Error('setup did not finish');
+  return { ...env, comparer };
 }
 
 /** Runs a stage and insists it succeeded with a schema-valid metrics document of its own. */
@@ -60,20 +68,6 @@ async function downloadTable(location: string, into: string): Promise<string[]> 
 }
 
 describe('Spark stages against the embedded stages on the same bronze', () => {
-  beforeAll(async () => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'lakebench-spark-stages-'));
-    const [s, b] = await Promise.all([startSparkStack({ catalog: true }), generateBronze({ scale: 0.01 })]);
-    [stack, bronze] = [s, b];
-    await uploadBronze(s.minio, b);
-    for (const stage of ['bronze-verify', 'silver-build', 'gold-finalize'] as const) embedded[stage] = await b.platform.runStage(stage, b.ctx);
-    comparer = await openComparer(b.platform.warehouse.root);
-  });
-
-  afterAll(async () => {
-    comparer?.close();
-    await stack?.stop();
-    for (const dir of [scratch, bronze?.output]) if (dir) rmSync(dir, { recursive: true, force: true });
-  });
 
   it('bronze-verify: the runner judges Spark\'s observations exactly as the embedded stage judged its own', async () => {
     const { bronze: b } = ready();

@@ -6,7 +6,7 @@
 // its ConfigMap). The job documents are also parsed by the PySpark jobs' own parser. `lakebench
 // cleanup` after a killed runner is run here too, with its query engine unreachable.
 import { CoreV1Api, BatchV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import type { SparkApplication } from '../../runner/src/platforms/kubernetes/man
 import { landingTaskSchema, runClusterLanding } from '../../runner/src/platforms/kubernetes/streaming/cluster-landing.js';
 import type { KubernetesStreamingRun } from '../../runner/src/platforms/kubernetes/streaming/kubernetes-streaming-run.js';
 import { DRIVER_STOP_GRACE_S, LANDING_JOB_NAME, LANDING_TASK_FILE, landingConfigMapName, streamingObjects } from '../../runner/src/platforms/kubernetes/streaming/streaming-plan.js';
+import { StreamsNotUpError } from '../../runner/src/platforms/kubernetes/streaming/streams-up.js';
 import { STREAMING_RETRIES, STREAMING_RETRY_INTERVAL_S } from '../../runner/src/platforms/kubernetes/streaming/streaming-jobs.js';
 import { STREAMING_JOBS, type StreamingJob, type StreamingPlan, type StreamingRun } from '../../runner/src/platforms/streaming.js';
 
@@ -125,6 +126,21 @@ async function openRun(log: string[]): Promise<{ run: StreamingRun; platform: Ku
   return { run, platform, config };
 }
 
+const WRITER: Record<StreamingJob, string> = { 'bronze-ingest': 'lakebench-bronze', 'silver-stream': 'lakebench-silver', 'gold-refresh': 'lakebench-gold' };
+
+/**
+ * start() while the jobs come up: it returns only once each job wrote this run's report (streams-up.ts),
+ * as a driver does once its session exists; here each first report is written once its application exists.
+ */
+async function startAndComeUp(run: StreamingRun): Promise<void> {
+  const started = run.start();
+  for (const job of STREAMING_JOBS) {
+    await until(`for ${job}'s application`, async () => ((await readApp(appName(job)).catch(() => undefined)) ? true : undefined), 60_000);
+    await jobReport(WRITER[job], job, 0, null);
+  }
+  await started;
+}
+
 describe('continuous mode on the kubernetes platform', () => {
   beforeAll(async () => {
     await env.namespace(NS);
@@ -133,7 +149,7 @@ describe('continuous mode on the kubernetes platform', () => {
   it('submits the landing Job and three streaming SparkApplications the API server accepts, with their documents, checkpoints and restart policy', async () => {
     const log: string[] = [];
     const { run, platform, config } = await openRun(log);
-    await run.start();
+    await startAndComeUp(run);
     expect([...platform.running].sort()).toEqual(STREAMING_JOBS.map(appName).sort());
     // Read back field for field: the API server's CRD schema pruned nothing the runner sent.
     const plan = planFor(config, []);
@@ -186,7 +202,7 @@ describe('continuous mode on the kubernetes platform', () => {
     for (const key of [dataKey(0), dataKey(25 + 40)]) await s3.send(new PutObjectCommand({ Bucket: 'lakebench-bronze', Key: key, Body: 'x' }));
     const log: string[] = [];
     const { run, platform } = await openRun(log);
-    await run.start();
+    await startAndComeUp(run);
     expect([await exists('lakebench-bronze', dataKey(0)), await exists('lakebench-bronze', dataKey(25 + 40))]).toEqual([true, false]);
     // The kubelet of the landing pod: the pod's own code with the task the runner rendered, until the Job goes.
     const taskCm = await core().readNamespacedConfigMap({ namespace: NS, name: landingConfigMapName(RUN) });
@@ -251,7 +267,7 @@ describe('continuous mode on the kubernetes platform', () => {
   it('reports an application the operator gave up on as failed, not duration', async () => {
     const log: string[] = [];
     const { run } = await openRun(log);
-    await run.start();
+    await startAndComeUp(run);
     await operatorStatus('bronze-ingest', 'RUNNING', 1);
     // Out of retries: the operator v2.5.2 moves FAILING to FAILED and leaves it there.
     await operatorStatus('silver-stream', 'FAILED', STREAMING_RETRIES + 1, 'driver exited with code 1');
@@ -267,7 +283,7 @@ describe('continuous mode on the kubernetes platform', () => {
 
   it('an interruption (the run guard’s stopRunning on SIGTERM) deletes the streaming applications and the landing Job', async () => {
     const { run, platform } = await openRun([]);
-    await run.start();
+    await startAndComeUp(run);
     const deleted = await platform.stopRunning();
     expect(deleted.sort()).toEqual(STREAMING_JOBS.map(appName).sort());
     expect(((await custom().listNamespacedCustomObject({ group, version, namespace: NS, plural })) as { items: unknown[] }).items).toEqual([]);
@@ -276,7 +292,7 @@ describe('continuous mode on the kubernetes platform', () => {
 
   it('`lakebench cleanup` after a runner killed mid-run (no stop) deletes the landing Job, the streaming applications and the run’s documents', async () => {
     const { run, config } = await openRun([]);
-    await run.start();
+    await startAndComeUp(run);
     const batch = env.admin.makeApiClient(BatchV1Api);
     expect((await batch.listNamespacedJob({ namespace: NS })).items.map((j) => j.metadata?.name)).toEqual([LANDING_JOB_NAME]);
     // SIGKILL: nothing of the runner's stop ran. Cleanup under the runner's Role, the query engine unreachable.
@@ -285,7 +301,7 @@ describe('continuous mode on the kubernetes platform', () => {
       throw new Error('Trino is not reachable');
     };
     const steps = await cleanup(client, clusterSettings(config), noEngine, { deleteBuckets: false, log: () => {} });
-    expect(steps.find((x) => x.step === 'datagen job')).toMatchObject({ ok: true, detail: `deleted ${LANDING_JOB_NAME}` });
+    expect(steps.find((x) => x.step === 'datagen and landing jobs')).toMatchObject({ ok: true, detail: `deleted ${LANDING_JOB_NAME}` });
     expect(steps.find((x) => x.step === 'spark applications')).toMatchObject({ ok: true, detail: `deleted ${STREAMING_JOBS.map(appName).sort().join(', ')}` });
     expect((await batch.listNamespacedJob({ namespace: NS })).items.map((j) => j.metadata?.name)).toEqual([]);
     expect(((await custom().listNamespacedCustomObject({ group, version, namespace: NS, plural })) as { items: unknown[] }).items).toEqual([]);
@@ -293,6 +309,21 @@ describe('continuous mode on the kubernetes platform', () => {
     expect(maps.filter((n) => n.endsWith(RUN))).toEqual([]);
     // A second cleanup finds nothing left to delete.
     const again = await cleanup(client, clusterSettings(config), noEngine, { deleteBuckets: false, log: () => {} });
-    expect(again.find((x) => x.step === 'datagen job')).toMatchObject({ ok: true, detail: 'none' });
+    expect(again.find((x) => x.step === 'datagen and landing jobs')).toMatchObject({ ok: true, detail: 'none' });
+  });
+  it('start() fails with STREAMS_NOT_UP when a job dies before every job wrote its first report', async () => {
+    for (const job of STREAMING_JOBS) await s3.send(new DeleteObjectCommand({ Bucket: WRITER[job], Key: `ckpt/${RUN}/${job}/report.json` }));
+    const { run } = await openRun([]);
+    const started = run.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await until('for the applications', async () => ((await readApp(appName('gold-refresh')).catch(() => undefined)) ? true : undefined), 60_000);
+    await jobReport(WRITER['bronze-ingest'], 'bronze-ingest', 0, null);
+    await operatorStatus('gold-refresh', 'FAILED', STREAMING_RETRIES + 1, 'driver exited with code 1');
+    const error = await started;
+    expect(error).toBeInstanceOf(StreamsNotUpError);
+    expect((error as StreamsNotUpError).reason).toBe('STREAMS_NOT_UP');
+    expect((error as Error).message).toBe('gold-refresh died before the streaming jobs were up: driver exited with code 1');
   });
 });

@@ -180,10 +180,10 @@ describe('capacity preflight on the API server', () => {
     const source = (pods: number) => `1 schedulable node's allocatable minus the requests of the ${pods} pods bound to it in all namespaces`;
     // 2 − 0.6 = 1.4 CPU, 32 − 5 = 27 GiB free. Needed: 8 executors and 3 drivers × 100m + 0.1 landing; (8 + 3) × 2 + 2 GiB.
     expect(await capacityPreflight(client, config)).toBe(
-      `capacity preflight (continuous): scale 0.01 needs 1.20 CPU / 24.00 GiB (streaming executors bronze-ingest 2, silver-stream 4, gold-refresh 2, drivers and the landing pod), ${source(2)}: free 1.40 CPU / 27.00 GiB`,
+      `capacity preflight (continuous): scale 0.01 needs 1.20 CPU / 24.00 GiB (streaming executors bronze-ingest 2, silver-stream 4, gold-refresh 2, drivers and the landing pod; before them the base set's datagen Job, 1 pod(s): 0.10 CPU / 2.00 GiB), ${source(2)}: free 1.40 CPU / 27.00 GiB`,
     );
     // The budget the streaming run sizes its jobs by: the same free CPU, the always-on services not taken off again.
-    expect(await streamingBudgetCpu(client, config)).toEqual({ cpu: 1.4, source: `free: ${source(2)}`, alwaysOnCounted: true });
+    expect(await streamingBudgetCpu(client, config)).toEqual({ cpu: 1.4, kind: 'free', source: `free: ${source(2)}` });
     // Another team's pod on the node leaves 1.1 CPU: refused, naming every figure.
     await otherNamespace('cap-stream-other');
     await pod('cap-stream-other', 'neighbour', 'stream', { cpu: '300m', memory: '1Gi' });

@@ -17,6 +17,7 @@ describe('continuous configuration', () => {
       checkpointBase: 'checkpoints',
       rounds: { schedule: '*/5 * * * *', warmupSeconds: 300, q9RetryWaitSeconds: 30, q9MaxAttempts: 3 },
       saturationRatio: 0.95,
+      maintenance: { retentionIntervalSeconds: 1800, retentionThresholdSeconds: 1800, compactionIntervalSeconds: 0 },
     });
     // No rate given: 2 files a minute.
     expect(landingIntervalMs(c.continuous.landing, 16 * 2 ** 20)).toBe(30_000);

@@ -1,7 +1,7 @@
 // The continuous scorecard (docs/pipeline.md §8.6) and the continuous verdict rules, as pure
 // functions of what a run observed: every rule is made to happen from facts that would produce it.
 import { describe, expect, it } from 'vitest';
-import { continuousBlock, continuousScorecard, type StreamingFacts } from '../../runner/src/model/continuous-scorecard.js';
+import { continuousBlock, continuousScorecard, silverLagMaxSeconds, silverLagSeconds, type StreamingFacts } from '../../runner/src/model/continuous-scorecard.js';
 import { continuousReasons } from '../../runner/src/model/continuous-verdict.js';
 import { withContinuous } from '../../runner/src/model/assemble-continuous.js';
 import { assembleMetrics } from '../../runner/src/model/assemble-metrics.js';
@@ -31,7 +31,7 @@ function facts(over: Partial<StreamingFacts> = {}): StreamingFacts {
     landed: [{ index: 2, key: 'part-000002.parquet', rows: 500, bytes: 2 ** 29, filtered_rows: 10, landed_at: T(10) }],
     jobs: [
       { job: 'bronze-ingest', stopped_by: 'duration', restarts: 0, batches: [{ started_at: T(0), committed_at: T(2), rows: 1000 }, { started_at: T(12), committed_at: T(13), rows: 500 }] },
-      { job: 'silver-stream', stopped_by: 'duration', restarts: 0, batches: [{ started_at: T(3), committed_at: T(7), rows: 980 }] },
+      { job: 'silver-stream', stopped_by: 'duration', restarts: 0, batches: [{ started_at: T(3), committed_at: T(7), rows: 980 }, { started_at: T(14), committed_at: T(16), rows: 490 }] },
       { job: 'gold-refresh', stopped_by: 'duration', restarts: 0, batches: [{ started_at: T(8), committed_at: T(11), rows: 30 }] },
     ],
     goldCommits: [
@@ -42,6 +42,9 @@ function facts(over: Partial<StreamingFacts> = {}): StreamingFacts {
     cores: 2,
     batchBaselineQph: 400,
     saturationRatio: 0.95,
+    window: { openedAt: T(0), closedAt: T(100) },
+    silverLagMaxSeconds: 20,
+    maintenance: { skip_reason: null, retention_interval_seconds: 30, compaction_interval_seconds: 60, retention_threshold_seconds: 30, passes: 0, actions: [] },
     ...over,
   };
 }
@@ -58,8 +61,10 @@ describe('continuous scorecard', () => {
     expect(s.ingest_ratio).toBe(1);
     expect(s.pipeline_saturated).toBe(false);
     expect(s.sustained_throughput_rps).toBe(15);
-    expect(s.stage_latency_profile).toEqual({ bronze_ms: 1500, silver_ms: 4000, gold_ms: 3000 });
-    expect(s.end_to_end_latency_ms).toBe(8500);
+    expect(s.stage_latency_profile).toEqual({ bronze_ms: 1500, silver_ms: 3000, gold_ms: 3000 });
+    expect(s.end_to_end_latency_ms).toBe(7500);
+    expect(s.silver_lag_seconds).toBe(0);
+    expect(s.silver_lag_max_seconds).toBe(20);
     expect(s.total_data_processed_gb).toBe(1.5);
     expect(s.total_core_hours).toBeCloseTo(200 / 3600, 9);
   });
@@ -77,6 +82,55 @@ describe('continuous scorecard', () => {
     expect(s.benchmark_rounds_count).toBe(3);
     expect(s.rounds_skipped).toBe(1);
     expect(s.in_stream_composite_qph).toBe(200);
+  });
+});
+
+describe('silver lag at the window close (pipeline_saturated)', () => {
+  const silverJob = (batches: { started_at: string; committed_at: string; rows: number }[]) => (f: StreamingFacts) =>
+    f.jobs.map((j) => (j.job === 'silver-stream' ? { ...j, batches } : j));
+  // Landed files a (T 10, 490 silver rows) and b (T 60, 490 rows) after a base set of 980 silver rows.
+  const two = (over: Partial<StreamingFacts> = {}): StreamingFacts => {
+    const f = facts(over);
+    return { ...f, landed: [...f.landed, { index: 3, key: 'part-000003.parquet', rows: 500, bytes: 2 ** 29, filtered_rows: 10, landed_at: T(60) }] };
+  };
+
+  it('allows 2 × (bronze trigger + silver trigger)', () => {
+    expect(silverLagMaxSeconds({ bronzeSeconds: 30, silverSeconds: 60 })).toBe(180);
+  });
+
+  it('is the age at the close of the oldest landed rows silver had not committed, base set first', () => {
+    const f = two();
+    // Silver holds the base and file a: file b (landed at 60 s) is 40 s old at the close (100 s).
+    expect(silverLagSeconds({ ...f, jobs: silverJob([{ started_at: T(3), committed_at: T(7), rows: 980 }, { started_at: T(14), committed_at: T(16), rows: 490 }])(f) })).toBe(40);
+    // Silver holds part of the base only: the base counts as landed when the streams started.
+    expect(silverLagSeconds({ ...f, jobs: silverJob([{ started_at: T(3), committed_at: T(7), rows: 500 }])(f) })).toBe(100);
+    // Everything landed is in silver: no lag.
+    expect(silverLagSeconds({ ...f, jobs: silverJob([{ started_at: T(3), committed_at: T(70), rows: 1960 }])(f) })).toBe(0);
+    // No silver-stream record: nothing to judge.
+    expect(silverLagSeconds({ ...f, jobs: f.jobs.filter((j) => j.job !== 'silver-stream') })).toBeNull();
+  });
+
+  it('does not count the catch-up batch the stop runs after the close, nor files landed after it', () => {
+    const f = two({ window: { openedAt: T(0), closedAt: T(50) } });
+    // File b landed after the close: only the base and file a are due; silver's batch for a committed after it.
+    const jobs = silverJob([{ started_at: T(3), committed_at: T(7), rows: 980 }, { started_at: T(50), committed_at: T(55), rows: 980 }])(f);
+    expect(silverLagSeconds({ ...f, jobs })).toBe(40);
+  });
+
+  it('marks a pipeline saturated and FAILS it when silver lags beyond the allowance, even with every landed row in bronze_raw', () => {
+    const f = two();
+    const jobs = silverJob([{ started_at: T(3), committed_at: T(7), rows: 980 }, { started_at: T(14), committed_at: T(16), rows: 490 }])(f);
+    // bronze_raw got all three parts: ingest ratio 1.
+    const bronze = jobs.map((j) => (j.job === 'bronze-ingest' ? { ...j, batches: [...j.batches, { started_at: T(61), committed_at: T(62), rows: 500 }] } : j));
+    const behind = continuousBlock({ ...f, jobs: bronze, silverLagMaxSeconds: 39 });
+    expect(behind.scorecard.ingest_ratio).toBe(1);
+    expect(behind.scorecard.silver_lag_seconds).toBe(40);
+    expect(behind.scorecard.pipeline_saturated).toBe(true);
+    expect(continuousReasons(behind, { ingestRatioMin: 0.95, roundsExpected: true }).map((r) => `${r.severity} ${r.code}`)).toEqual(['FAILED SILVER_LAG_HIGH']);
+    // The same facts with the lag at the allowance exactly: keeping up, nothing to report.
+    const atLimit = continuousBlock({ ...f, jobs: bronze, silverLagMaxSeconds: 40 });
+    expect(atLimit.scorecard.pipeline_saturated).toBe(false);
+    expect(continuousReasons(atLimit, { ingestRatioMin: 0.95, roundsExpected: true })).toEqual([]);
   });
 });
 
@@ -131,6 +185,19 @@ describe('continuous verdict rules', () => {
 
   it('warns when rounds were expected and none ran', () => {
     expect(codes(facts({ rounds: [] }))).toEqual(['WARNING NO_ROUNDS']);
+  });
+
+  it('warns (docs/results.md §3.5: maintenance errors) once per table and action that failed, never for ok or skipped ones', () => {
+    const action = (pass: number, table: string, status: 'ok' | 'failed' | 'skipped', error: string | null = null) => ({
+      pass, started_at: T(30 + pass), table, action: 'expire_snapshots' as const, status, seconds: 1, older_than_seconds: 1800, detail: null, error,
+    });
+    const maintenance = (actions: ReturnType<typeof action>[]) => ({ ...facts().maintenance, passes: 2, actions });
+    expect(codes(facts({ maintenance: maintenance([action(0, 'gold', 'ok'), action(1, 'gold', 'skipped', 'window closed')]) }))).toEqual([]);
+    const f = facts({ maintenance: maintenance([action(0, 'gold', 'failed', 'TABLE_NOT_FOUND: no gold'), action(1, 'gold', 'failed', 'TABLE_NOT_FOUND: still no gold'), action(1, 'silver', 'ok')]) });
+    const reasons = continuousReasons(continuousBlock(f), opts);
+    expect(reasons.map((r) => `${r.severity} ${r.code} ${r.source}`)).toEqual(['WARNING MAINTENANCE_FAILED maintenance']);
+    expect(reasons[0]!.message).toBe('expire_snapshots on gold failed in 2 pass(es): TABLE_NOT_FOUND: still no gold');
+    expect(continuousBlock(f).maintenance!.actions).toHaveLength(3);
   });
 
   it('never leaves a continuous run PASSED with a FAILED reason, and writes a valid metrics document', () => {

@@ -59,7 +59,7 @@ describe('streaming sizing from the config', () => {
   it('caps by the declared cluster.nodes: always-on from the configured query engine, one landing pod', () => {
     // Query engine of the fixture: 1 Trino worker × 1 CPU + coordinator 0.5 + services 1.5 = 3 CPU; landing 4 CPU.
     const config = clusterConfig('hive-iceberg', { scale: 100, nodes: { count: 4, cpu: 16, memoryGb: 128 } });
-    const z = streamingSizing(config, 100, { cpu: 64, source: 'declared cluster.nodes' });
+    const z = streamingSizing(config, 100, { cpu: 64, kind: 'whole', source: 'declared cluster.nodes' });
     expect(z.budget).toMatchObject({ clusterCpu: 64, alwaysOnCpu: 3, datagenCpu: 4, capped: true });
     expect(z.budget!.budgetCpu).toBeCloseTo(0.9 * 57);
     expect(z.jobs.map((j) => j.executors)).toEqual([3, 7, 3]);

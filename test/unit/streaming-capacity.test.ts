@@ -38,7 +38,7 @@ describe('the streaming budget from the room', () => {
   });
 
   it('names where the free CPU came from, in millicores', () => {
-    expect(streamingClusterCpu(free(['a', 0.7, 4], ['b', 0.7000000001, 4]))).toEqual({ cpu: 1.4, source: 'free: test room', alwaysOnCounted: true });
+    expect(streamingClusterCpu(free(['a', 0.7, 4], ['b', 0.7000000001, 4]))).toEqual({ cpu: 1.4, kind: 'free', source: 'free: test room' });
   });
 });
 
@@ -70,6 +70,23 @@ describe('streamingFit', () => {
   it('refuses when the totals suffice but the largest pod fits no single node', () => {
     const fit = streamingFit(tiny(0.05, { cpu: 0.6, memoryGb: 2 }), free(['a', 0.5, 20], ['b', 0.5, 20], ['c', 0.5, 1]));
     expect(fit.shortfalls).toEqual(["the largest streaming pod (0.6 CPU, 2 GiB) fits no node's free room (a: 0.5 CPU, 20 GiB; b: 0.5 CPU, 20 GiB; c: 0.5 CPU, 1 GiB)"]);
+  });
+
+  it('counts the base set\'s datagen Job, which runs alone before the streams: refused when its pods need more than the room, fits with fewer', () => {
+    // Scale 200: 20 datagen pods of 4 CPU / 4 GiB (one per ten scale units) = 80 CPU, while the
+    // budget caps the three streams to the 64 free CPU (3 + 8 + 3 executors, their drivers, the landing pod).
+    const config = continuous(clusterConfig('hive-iceberg', { scale: 200 }));
+    const room = free(['a', 32, 256], ['b', 32, 256]);
+    const fit = streamingFit(config, room);
+    expect(fit.need.cpu).toBeLessThanOrEqual(64);
+    expect(fit.datagen).toEqual({ pods: 20, need: { cpu: 80, memoryGb: 80 } });
+    expect(fit.shortfalls).toEqual(["the base set's datagen Job (before the streams; fewer pods with datagen.parallelism) needs 80 CPU (datagen 20 pods 80), free 64"]);
+    // datagen.parallelism: 16 → 64 CPU: fits.
+    const fewer = streamingFit({ ...config, datagen: { ...config.datagen, parallelism: 16 } }, room);
+    expect(fewer.datagen.need.cpu).toBe(64);
+    expect(fewer.shortfalls).toEqual([]);
+    // At scale 10 and below it is one pod, well inside what the streams need anyway.
+    expect(streamingFit(continuous(clusterConfig('hive-iceberg', { scale: 10 })), room).datagen.pods).toBe(1);
   });
 
   it('on whole nodes counts the always-on services at the default requests, and says what the cluster has', () => {

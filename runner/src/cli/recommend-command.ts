@@ -1,12 +1,15 @@
 // `lakebench recommend`: per-stage executors, peak requests, datagen pods and the batch requirement
 // at a scale, and, given a node size, the capacity preflight and the largest scale that fits. The
-// numbers come from the same functions the SparkApplications are built from.
+// numbers come from the same functions the SparkApplications are built from. A continuous config
+// (pipeline.mode: continuous) is judged as a continuous run's preflight judges it: the three
+// streaming jobs at the budget's executor counts with the landing pod, and the base set's datagen Job.
 import type { Argv } from 'yargs';
 import { loadConfig } from '../config/load.js';
 import { alwaysOnFor, largestFeasibleScale, requirement, type Cluster } from '../model/sizing.js';
 import { sizingOptions } from '../model/sizing-options.js';
 import { DEFAULT_ENGINE, preflightLines, requirementLines, stageLines } from '../platforms/kubernetes/manifests/sizing-table.js';
 import { streamingLines, streamingSizing } from '../platforms/kubernetes/streaming/streaming-sizing.js';
+import { largestStreamingScale, streamingClusterCpu, streamingPreflightLines, wholeRoom } from '../platforms/kubernetes/streaming-capacity.js';
 import { BadInputError } from '../util/errors.js';
 import { numberOption } from './number-flag.js';
 
@@ -41,18 +44,22 @@ export const recommendCommand = {
     const req = requirement(config.scale, alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE), opts);
     const declared = config.cluster?.nodes ? { nodes: config.cluster.nodes.count, nodeCpu: config.cluster.nodes.cpu, nodeMemoryGb: config.cluster.nodes.memoryGb } : undefined;
     const cluster = clusterOf(args, declared);
+    const continuous = config.pipeline.mode === 'continuous';
+    const room = cluster ? wholeRoom(cluster, `${cluster.nodes} nodes × ${cluster.nodeCpu} CPU`) : undefined;
     // The search keeps the overrides; the datagen pod count follows the scale unless the config fixes it.
-    const largest = cluster ? largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, opts) : undefined;
-    const preflight = cluster ? preflightLines(req, cluster) : undefined;
+    const largest = room && cluster ? (continuous ? largestStreamingScale(config, room) : largestFeasibleScale(cluster, req.alwaysOn, 0.01, 100_000, opts)) : undefined;
+    const preflight = room && cluster ? (continuous ? streamingPreflightLines(config, room) : preflightLines(req, cluster)) : undefined;
     // Continuous mode's three jobs at once, capped by the streaming budget when the cluster is known.
-    const streaming = streamingSizing(config, config.scale, cluster ? { cpu: cluster.nodes * cluster.nodeCpu, source: `${cluster.nodes} nodes × ${cluster.nodeCpu} CPU` } : undefined);
+    const streaming = streamingSizing(config, config.scale, room ? streamingClusterCpu(room) : undefined);
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ requirement: req, streaming, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);
+      const mode = continuous ? 'continuous' : 'batch';
+      process.stdout.write(`${JSON.stringify({ mode, requirement: req, streaming, cluster: cluster ?? null, fits: preflight?.fits ?? null, shortfalls: preflight?.lines.slice(1).map((l) => l.slice(4)) ?? [], largestFeasibleScale: largest ?? null }, null, 2)}\n`);
     } else {
       const lines = [`Lakebench sizing at scale ${config.scale} (Spark ${opts.sparkVersion}; one model: runner/src/model/sizing.ts)`, '', ...stageLines(req), '', ...requirementLines(req), '', ...streamingLines(streaming)];
       if (preflight) {
         lines.push('', ...preflight.lines);
-        lines.push(largest === null ? 'largest feasible scale: none (not even scale 0.01 fits)' : `largest feasible scale: ${largest}`);
+        const which = continuous ? 'largest feasible scale (continuous)' : 'largest feasible scale';
+        lines.push(largest === null ? `${which}: none (not even scale 0.01 fits)` : `${which}: ${largest}`);
       } else {
         lines.push('', 'give --nodes, --node-cpu and --node-memory-gb (or cluster.nodes in the config) for the capacity preflight');
       }

@@ -34,6 +34,7 @@ export function scorecardText(m: Metrics, reportPath: string): string {
       `  data freshness       ${n(c.data_freshness_seconds, 1, ' s')} (worst)`,
       `  query-time fresh.    ${n(c.query_time_freshness_seconds, 1, ' s')} (median)`,
       `  ingest               ${n(c.sustained_throughput_rps, 0, ' rows/s')}, ratio ${n(c.ingest_ratio, 3)}${c.pipeline_saturated ? ' (saturated)' : ''}`,
+      `  silver lag           ${n(c.silver_lag_seconds ?? null, 1, ' s')} at the window's close (allowed ${n(c.silver_lag_max_seconds ?? null, 1, ' s')})`,
       `  rounds               ${c.benchmark_rounds_count} run, ${c.rounds_skipped} skipped`,
     );
   }

@@ -124,6 +124,21 @@ const continuousSchema = z
       })
       .prefault({}),
     saturationRatio: z.number().gt(0).max(1).default(0.95).describe('ingest ratio (ingested ÷ landed) below this ⇒ pipeline_saturated'),
+    // docs/pipeline.md §8.3: Iceberg retention and compaction while the jobs stream (cluster only;
+    // the embedded run records them as skipped). The bounds are the spec's.
+    maintenance: z
+      .strictObject({
+        retentionIntervalSeconds: z.number().int().min(300).max(7200).default(1800).describe('every this many seconds: expire snapshots and remove orphan files on bronze_raw, silver and gold'),
+        retentionThresholdSeconds: z.number().int().min(60).max(604_800).default(1800).describe('only snapshots and orphan files older than this go (Spark Thrift: orphans older than 25 h at the least)'),
+        compactionIntervalSeconds: z
+          .number()
+          .int()
+          .max(14_400)
+          .refine((v) => v === 0 || v >= 300, { message: '0 (twice retentionIntervalSeconds) or at least 300' })
+          .default(0)
+          .describe('every this many seconds: rewrite the data files of silver and gold; 0 = 2 × retentionIntervalSeconds'),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -3,6 +3,7 @@
 // round (skipped ones too), and the continuous scorecard of docs/pipeline.md §8.6.
 import { z } from 'zod';
 import { queryResultSchema } from './query-result.js';
+import { maintenanceBlockSchema } from './continuous-maintenance.js';
 
 const nullableNumber = z.number().nullable();
 
@@ -57,6 +58,10 @@ export const continuousScorecardSchema = z.object({
   total_core_hours: nullableNumber,
   compute_efficiency_gb_per_core_hour: nullableNumber,
   ingest_ratio: nullableNumber,
+  /** Silver's lag at the window's close (continuous-scorecard.ts silverLagSeconds); absent in documents written before it existed. */
+  silver_lag_seconds: nullableNumber.optional(),
+  /** The lag above which the pipeline counts as saturated: 2 × (bronze trigger + silver trigger). */
+  silver_lag_max_seconds: nullableNumber.optional(),
   pipeline_saturated: z.boolean().nullable(),
   total_elapsed_seconds: z.number(),
 });
@@ -75,6 +80,8 @@ export const streamingJobSummarySchema = z.object({
 
 export const continuousBlockSchema = z.object({
   duration_seconds: z.number(),
+  /** When the streams started and when the window closed (silver's lag is judged then); absent in documents written before it existed. */
+  window: z.object({ opened_at: z.string(), closed_at: z.string() }).optional(),
   landed: z.object({
     base_files: z.number().int(),
     base_rows: z.number().int(),
@@ -88,6 +95,8 @@ export const continuousBlockSchema = z.object({
   jobs: z.array(streamingJobSummarySchema),
   gold_commits: z.array(z.object({ id: z.string(), committed_at: z.string(), source_max_processing_ts: z.string().nullable(), refresh_freshness_seconds: nullableNumber })),
   rounds: z.array(roundRecordSchema),
+  /** Retention and compaction while streaming (continuous-maintenance.ts); absent in documents written before it existed. */
+  maintenance: maintenanceBlockSchema.optional(),
   scorecard: continuousScorecardSchema,
 });
 export type ContinuousBlock = z.infer<typeof continuousBlockSchema>;

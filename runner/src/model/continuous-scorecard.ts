@@ -4,6 +4,7 @@
 // derived from the commits, never taken from a log line.
 import type { ContinuousBlock, ContinuousScorecard, RoundRecord } from './continuous-metrics.js';
 import { GiB } from './scale.js';
+import type { MaintenanceBlock } from './continuous-maintenance.js';
 
 export type StreamingFacts = {
   durationSeconds: number;
@@ -23,6 +24,12 @@ export type StreamingFacts = {
   /** QpH of the newest batch run on the same data and platform, when there is one. */
   batchBaselineQph: number | null;
   saturationRatio: number;
+  /** When the streams started and when the window closed (the runner began the stop: landing ends, catch-up batches follow). */
+  window: { openedAt: string; closedAt: string };
+  /** Silver lagging the landing by more than this at the window's close marks the pipeline saturated (silverLagMaxSeconds). */
+  silverLagMaxSeconds: number;
+  /** The retention and compaction passes made while streaming, or why none were (docs/pipeline.md §8.3). */
+  maintenance: MaintenanceBlock;
 };
 
 const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 1000;
@@ -39,6 +46,42 @@ function percentile(xs: readonly number[], p: number): number | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+/**
+ * How far behind the landing silver may be at the window's close in a pipeline that keeps up: a
+ * landed file waits at most one bronze trigger and, when bronze-ingest keeps up, its batch takes at
+ * most one more; then the same for silver-stream. So 2 × (bronze trigger + silver trigger).
+ */
+export function silverLagMaxSeconds(triggers: { bronzeSeconds: number; silverSeconds: number }): number {
+  return 2 * (triggers.bronzeSeconds + triggers.silverSeconds);
+}
+
+/**
+ * Silver's lag at the window's close, from the manifest and the jobs' own batch records: the age then
+ * of the oldest landed rows silver had not committed yet (0 when it held everything landed). The base
+ * set counts as landed when the streams started. Rows land and stream in file order, so silver's
+ * committed rows (the silver-stream batches committed by the close) cover a prefix of the landed files,
+ * each worth its rows minus the ones silver's filter drops (duplicate_suspected). Null without a
+ * silver-stream record. The stop's catch-up batches commit after the close and do not count.
+ */
+export function silverLagSeconds(f: Pick<StreamingFacts, 'base' | 'landed' | 'jobs' | 'window'>): number | null {
+  const silver = f.jobs.find((j) => j.job === 'silver-stream');
+  if (!silver) return null;
+  const closed = Date.parse(f.window.closedAt);
+  let covered = silver.batches.filter((b) => Date.parse(b.committed_at) <= closed).reduce((n, b) => n + b.rows, 0);
+  const chunks = [
+    { at: Date.parse(f.window.openedAt), rows: f.base.rows - f.base.filteredRows },
+    ...f.landed
+      .filter((l) => Date.parse(l.landed_at) <= closed)
+      .sort((a, b) => Date.parse(a.landed_at) - Date.parse(b.landed_at) || a.index - b.index)
+      .map((l) => ({ at: Date.parse(l.landed_at), rows: l.rows - l.filtered_rows })),
+  ];
+  for (const c of chunks) {
+    if (covered < c.rows) return Math.max(0, (closed - c.at) / 1000);
+    covered -= c.rows;
+  }
+  return 0;
 }
 
 /** Refresh freshness of one gold commit: commit time − newest silver processing time it covered. */
@@ -64,6 +107,9 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
   const latencies = [profile.bronze_ms, profile.silver_ms, profile.gold_ms];
   const ingestRatio = landedRows > 0 ? bronzeRows / landedRows : null;
   const coreHours = f.cores > 0 ? (f.cores * f.durationSeconds) / 3600 : null;
+  const silverLag = silverLagSeconds(f);
+  const ingestShort = ingestRatio !== null && ingestRatio < f.saturationRatio;
+  const silverBehind = silverLag !== null && silverLag > f.silverLagMaxSeconds;
   return {
     data_freshness_seconds: freshness.length ? Math.max(...freshness) : null,
     query_time_freshness_seconds: median(queryFreshness),
@@ -83,7 +129,9 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
     total_core_hours: coreHours,
     compute_efficiency_gb_per_core_hour: coreHours ? landedGb / coreHours : null,
     ingest_ratio: ingestRatio,
-    pipeline_saturated: ingestRatio === null ? null : ingestRatio < f.saturationRatio,
+    silver_lag_seconds: silverLag,
+    silver_lag_max_seconds: f.silverLagMaxSeconds,
+    pipeline_saturated: ingestRatio === null && silverLag === null ? null : ingestShort || silverBehind,
     total_elapsed_seconds: f.durationSeconds,
   };
 }
@@ -91,6 +139,7 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
 export function continuousBlock(f: StreamingFacts): ContinuousBlock {
   return {
     duration_seconds: f.durationSeconds,
+    window: { opened_at: f.window.openedAt, closed_at: f.window.closedAt },
     landed: {
       base_files: f.base.files,
       base_rows: f.base.rows,
@@ -115,6 +164,7 @@ export function continuousBlock(f: StreamingFacts): ContinuousBlock {
     }),
     gold_commits: f.goldCommits.map((c) => ({ ...c, refresh_freshness_seconds: refreshFreshnessSeconds(c) })),
     rounds: [...f.rounds],
+    maintenance: { ...f.maintenance, actions: [...f.maintenance.actions] },
     scorecard: continuousScorecard(f),
   };
 }
@@ -127,6 +177,7 @@ export const CONTINUOUS_SCORE_DESCRIPTIONS: Record<string, string> = {
   in_stream_composite_qph: 'Median round QpH (power run, hot, Q9 retried on contention).',
   qph_degradation_pct: '(1 − in-stream QpH ÷ QpH of the newest batch run on the same data) × 100; null without such a run.',
   ingest_ratio: 'Rows committed to bronze_raw ÷ rows in the files landed before the window closed (base set included), from the manifest.',
-  pipeline_saturated: 'ingest_ratio below continuous.saturationRatio.',
+  silver_lag_seconds: 'Age, when the window closed, of the oldest landed rows silver had not committed by then (0 when silver held everything landed), from the manifest entries and the silver-stream batches.',
+  pipeline_saturated: 'ingest_ratio below continuous.saturationRatio, or silver_lag_seconds above silver_lag_max_seconds = 2 × (bronze trigger + silver trigger).',
   total_core_hours: 'Cores held by the jobs × run duration ÷ 3600.',
 };

@@ -1,8 +1,9 @@
 // The verdict reasons only a continuous run can have (docs/results.md §3.5), added to the batch
 // rules' reasons: a streaming job that died and did not recover, an ingest ratio below the
-// threshold, gold fresher than half the run never reached, a round with failed queries (after the Q9
-// retry) ⇒ FAILED; an ingest ratio above 1.05, rounds expected but none ran, a job that restarted
-// and recovered ⇒ WARNING. Never PASSED with any of them.
+// threshold, silver lagging the landing beyond its allowance when the window closed, gold fresher
+// than half the run never reached, a round with failed queries (after the Q9 retry) ⇒ FAILED; an
+// ingest ratio above 1.05, rounds expected but none ran, a job that restarted and recovered, a failed
+// retention or compaction action ⇒ WARNING. Never PASSED with any of them.
 import type { ContinuousBlock } from './continuous-metrics.js';
 import type { VerdictReason } from './metrics.js';
 import { queryFailureCode } from './verdict.js';
@@ -23,6 +24,11 @@ export function continuousReasons(block: ContinuousBlock, opts: { ingestRatioMin
   if (card.ingest_ratio !== null && card.ingest_ratio < opts.ingestRatioMin) {
     fail('INGEST_RATIO_LOW', `ingest ratio ${card.ingest_ratio.toFixed(3)} is below ${opts.ingestRatioMin} (${card.total_rows_processed} of ${card.rows_landed} landed rows reached bronze_raw): the pipeline is saturated`, 'bronze-ingest');
   }
+  const lag = card.silver_lag_seconds ?? null;
+  const lagMax = card.silver_lag_max_seconds ?? null;
+  if (lag !== null && lagMax !== null && lag > lagMax) {
+    fail('SILVER_LAG_HIGH', `silver was ${lag.toFixed(1)} s behind the landing when the window closed, above the ${lagMax} s a pipeline that keeps up allows (2 × (bronze trigger + silver trigger)): the pipeline is saturated`, 'silver-stream');
+  }
   if (card.ingest_ratio !== null && card.ingest_ratio > INGEST_RATIO_WARN_ABOVE) warn('INGEST_RATIO_HIGH', `ingest ratio ${card.ingest_ratio.toFixed(3)} is above ${INGEST_RATIO_WARN_ABOVE}: rows were ingested twice`, 'bronze-ingest');
   if (card.ingest_ratio === null) fail('NOTHING_LANDED', 'no rows landed, so nothing was measured', 'datagen');
   if (card.data_freshness_seconds !== null && card.data_freshness_seconds > FRESHNESS_MAX_SHARE * block.duration_seconds) {
@@ -33,6 +39,14 @@ export function continuousReasons(block: ContinuousBlock, opts: { ingestRatioMin
     if (r.error !== null) fail('ROUND_FAILED', `round ${r.round_index} ran no query: ${r.error}`, 'benchmark');
     for (const q of r.queries.filter((q) => !q.success)) fail(queryFailureCode(q.error?.code), `round ${r.round_index}: ${q.id} ${q.name}: ${q.error?.message ?? 'failed'}`, 'benchmark');
   }
+  // docs/results.md §3.5: maintenance errors are a WARNING; one reason per table and action, with how often.
+  const failedMaintenance = new Map<string, { count: number; error: string | null }>();
+  for (const a of block.maintenance?.actions ?? []) {
+    if (a.status !== 'failed') continue;
+    const key = `${a.action} on ${a.table}`;
+    failedMaintenance.set(key, { count: (failedMaintenance.get(key)?.count ?? 0) + 1, error: a.error });
+  }
+  for (const [what, f] of failedMaintenance) warn('MAINTENANCE_FAILED', `${what} failed in ${f.count} pass(es)${f.error ? `: ${f.error}` : ''}`, 'maintenance');
   if (opts.roundsExpected && card.benchmark_rounds_count === 0) warn('NO_ROUNDS', 'in-stream rounds were expected but none ran (warm-up and schedule left no round inside the run)', 'benchmark');
   return reasons;
 }

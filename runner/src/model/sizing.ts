@@ -284,7 +284,11 @@ export function podMisfit(what: string, pod: PodSize, rooms: readonly NodeRoom[]
 
 /** The largest scale whose requirement fits the cluster: a binary search over `requirement`. */
 export function largestFeasibleScale(cluster: Cluster, alwaysOn: AlwaysOn, lo = 0.01, hi = 100_000, opts: RequirementOptions = {}): number | null {
-  const fits = (s: number) => capacityShortfalls(requirement(s, alwaysOn, opts), cluster).length === 0;
+  return largestPassingScale((s) => capacityShortfalls(requirement(s, alwaysOn, opts), cluster).length === 0, lo, hi);
+}
+
+/** The largest scale in [lo, hi] (to 0.01) that `fits`, assuming fitting is monotone in scale; null when even `lo` does not. */
+export function largestPassingScale(fits: (scale: number) => boolean, lo = 0.01, hi = 100_000): number | null {
   if (!fits(lo)) return null;
   if (fits(hi)) return hi;
   for (let i = 0; i < 60; i++) {

@@ -15,11 +15,13 @@ import type { Metrics, StageEntry } from '../model/metrics.js';
 import type { RoundRecord } from '../model/continuous-metrics.js';
 import { observedEntry } from '../model/stage-entry.js';
 import { assembleMetrics } from '../model/assemble-metrics.js';
-import { continuousBlock, type StreamingFacts } from '../model/continuous-scorecard.js';
+import { continuousBlock, silverLagMaxSeconds, type StreamingFacts } from '../model/continuous-scorecard.js';
 import { withContinuous } from '../model/assemble-continuous.js';
 import type { IndexEntry } from '../model/index-entry.js';
 import { runRound, skippedRound, unrunnableRound, type RoundOptions } from '../benchmark/in-stream-round.js';
 import { startRoundScheduler } from '../benchmark/round-scheduler.js';
+import type { MaintenanceBlock } from '../model/continuous-maintenance.js';
+import { startMaintenance } from './maintenance-schedule.js';
 import { readHistory, warnOnce } from '../storage/results.js';
 import { errorMessage } from '../util/errors.js';
 import { openRunRecord, publishRun, runFacts, type BatchResult, type OpenRecord } from './run-batch.js';
@@ -91,8 +93,10 @@ export async function runContinuous(run: ContinuousRunInput): Promise<BatchResul
 /** Phase 3: start the streams, fire rounds on the schedule, stop at the duration; what the run observed. */
 async function streamPhase({ config, platform, progress }: ContinuousRunInput, rec: OpenRecord, streaming: StreamingRun, base: Manifest): Promise<StreamingFacts> {
   const c = config.continuous;
-  const start = Date.now();
+  // The duration is streaming time: it starts once the platform says the jobs are up (on a cluster,
+  // minutes after their submission), not while they are still being submitted and started.
   await streaming.start();
+  const start = Date.now();
   rec.log(`streaming: landing, bronze-ingest every ${c.triggers.bronzeSeconds} s, silver-stream every ${c.triggers.silverSeconds} s, gold-refresh every ${c.triggers.goldRefreshSeconds} s`);
   const roundOptions: RoundOptions = { timeoutSeconds: config.benchmark.timeoutSeconds, q9RetryWaitSeconds: c.rounds.q9RetryWaitSeconds, q9MaxAttempts: c.rounds.q9MaxAttempts };
   const scheduler = startRoundScheduler({
@@ -119,16 +123,20 @@ async function streamPhase({ config, platform, progress }: ContinuousRunInput, r
       }
     },
   });
+  const maintenance = startMaintenance({ streaming, config: c.maintenance, durationSeconds: c.durationSeconds, startMs: start, log: rec.log });
   const ticker = setInterval(() => {
     void streaming.observe().then((o) => progress.line(`streaming: ${o.landed.length} files landed, silver ${o.silver_rows} rows, ${o.gold_commits.length} gold commits`)).catch(() => undefined);
   }, OBSERVE_EVERY_MS);
   let rounds: RoundRecord[];
+  let maintained: MaintenanceBlock;
   try {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + c.durationSeconds * 1000 - Date.now())));
   } finally {
     clearInterval(ticker);
-    rounds = await scheduler.stop();
+    [rounds, maintained] = await Promise.all([scheduler.stop(), maintenance.stop()]);
   }
+  // The window closes here: what silver holds now is judged against what landed (silverLagSeconds).
+  const closedAt = new Date().toISOString();
   const jobs = await streaming.stop('duration');
   const seen = await streaming.observe();
   const durationSeconds = (Date.now() - start) / 1000;
@@ -143,6 +151,9 @@ async function streamPhase({ config, platform, progress }: ContinuousRunInput, r
     cores: platform.resources('silver-build').cores,
     batchBaselineQph: null,
     saturationRatio: c.saturationRatio,
+    window: { openedAt: new Date(start).toISOString(), closedAt },
+    silverLagMaxSeconds: silverLagMaxSeconds(c.triggers),
+    maintenance: maintained,
   };
 }
 

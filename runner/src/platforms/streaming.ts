@@ -6,6 +6,7 @@
 import type { ContinuousConfig, LakebenchConfig } from '../config/schema.js';
 import type { Manifest } from '../datagen/manifest.js';
 import { STREAMING_JOB_NAMES, type JobReport } from '../model/streaming-job-report.js';
+import type { MaintenanceActionRecord } from '../model/continuous-maintenance.js';
 
 /** The three streaming jobs, in data order. */
 export const STREAMING_JOBS = STREAMING_JOB_NAMES;
@@ -74,6 +75,21 @@ export type StreamingObservation = {
   silver_rows: number;
 };
 
+/** One retention and/or compaction pass over the run's tables (docs/pipeline.md §8.3). */
+export type MaintenanceRequest = {
+  pass: number;
+  /** Expire snapshots and remove orphan files on bronze_raw, silver and gold. */
+  retention: boolean;
+  /** Rewrite the data files of silver and gold. */
+  compaction: boolean;
+  /** Snapshots and orphan files younger than this stay. */
+  retentionThresholdSeconds: number;
+  /** Seconds each statement may take (the engine cancels it after). */
+  statementTimeoutSeconds: number;
+  /** True once the run's window has closed: the actions not started yet are recorded as skipped. */
+  stopping: () => boolean;
+};
+
 export interface StreamingRun {
   /** Starts landing and the three jobs; resolves once all have started. */
   start(): Promise<void>;
@@ -81,4 +97,8 @@ export interface StreamingRun {
   observe(): Promise<StreamingObservation>;
   /** Stops landing and jobs cleanly; each job's final state, stopped_by 'duration' unless it died. */
   stop(reason?: 'duration' | 'signal'): Promise<StreamingJobState[]>;
+  /** Why this run's tables get no retention or compaction passes (recorded in metrics.json); null when they do. */
+  readonly maintenanceSkipReason: string | null;
+  /** Runs one pass; one record per table and action, a failed action recorded, never thrown. */
+  maintain(request: MaintenanceRequest): Promise<MaintenanceActionRecord[]>;
 }

@@ -14,6 +14,7 @@ import { datasetParams } from '../../datagen/dataset.js';
 import { EMBEDDED_FILE_SIZE_MB } from '../../config/defaults.js';
 import { goldCommitRecordSchema, type JobReport } from '../../model/streaming-job-report.js';
 import { BRONZE_RAW_TABLE } from '../../model/tables.js';
+import type { MaintenanceActionRecord } from '../../model/continuous-maintenance.js';
 import { SOURCE_MAX_PROCESSING_TS_KEY, type GoldCommit, type StreamingJob, type StreamingJobState, type StreamingObservation, type StreamingPlan, type StreamingRun } from '../streaming.js';
 import { startTriggerLoop, type TriggerLoop } from './trigger-loop.js';
 import { goldRefresh, ingestBatch, silverBatch, writeJobReport, type IngestCandidate, type StreamingPaths } from './streaming-jobs.js';
@@ -41,6 +42,8 @@ export class EmbeddedStreamingRun implements StreamingRun {
   private readonly bronzeRawDone = new Set<string>();
   private readonly bronzeRawReady: string[] = [];
   private silverRows = 0;
+  /** docs/pipeline.md §8.3: no snapshots to expire, no orphans, no compaction of plain Parquet files. */
+  readonly maintenanceSkipReason = 'the embedded mode keeps plain Parquet tables: no snapshots to expire, no orphan files, nothing to compact';
 
   constructor(
     private readonly plan: StreamingPlan,
@@ -180,6 +183,11 @@ export class EmbeddedStreamingRun implements StreamingRun {
       const r = this.jobs[job].report;
       return { job, state: 'stopped' as const, stopped_by: r.stopped_by, restarts: 0, batches: [...r.batches], ...(r.error ? { error: r.error } : {}) };
     });
+  }
+
+  /** Never called: maintenanceSkipReason tells the orchestrator there is nothing to maintain. */
+  async maintain(): Promise<MaintenanceActionRecord[]> {
+    throw new Error(`no maintenance pass on the embedded platform: ${this.maintenanceSkipReason}`);
   }
 
   /** Landed extra files with their entries (for the run's files and the test's recomputation). */

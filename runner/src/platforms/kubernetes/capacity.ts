@@ -136,11 +136,11 @@ function batchPreflight(config: LakebenchConfig, room: Room): string {
   return `capacity preflight: scale ${scale} needs ${req.batch.cpu.toFixed(1)} CPU / ${req.batch.memoryGb.toFixed(1)} GiB, ${source}: ${whole.cpu.toFixed(1)} CPU / ${whole.memoryGb.toFixed(1)} GiB`;
 }
 
-/** Continuous mode: the three streaming jobs, at the counts the streaming budget gives them, and the landing pod at once. */
+/** Continuous mode: the three streaming jobs, at the counts the streaming budget gives them, and the landing pod at once; before them, the base set's datagen Job alone. */
 function continuousPreflight(config: LakebenchConfig, room: Room): string {
   const fit = streamingFit(config, room);
   const source = room.kind === 'free' ? room.source : `${room.source}, always-on services at the chart's default requests`;
   if (fit.shortfalls.length > 0) refuse(config, source, fit.shortfalls);
   const executors = fit.sizing.jobs.map((j) => `${j.job} ${j.executors}`).join(', ');
-  return `capacity preflight (continuous): scale ${config.scale} needs ${fit.need.cpu.toFixed(2)} CPU / ${fit.need.memoryGb.toFixed(2)} GiB (streaming executors ${executors}, drivers and the landing pod${room.kind === 'free' ? '' : ', always-on'}), ${source}: ${room.kind === 'free' ? 'free ' : ''}${fit.room.cpu.toFixed(2)} CPU / ${fit.room.memoryGb.toFixed(2)} GiB`;
+  return `capacity preflight (continuous): scale ${config.scale} needs ${fit.need.cpu.toFixed(2)} CPU / ${fit.need.memoryGb.toFixed(2)} GiB (streaming executors ${executors}, drivers and the landing pod${room.kind === 'free' ? '' : ', always-on'}; before them the base set's datagen Job, ${fit.datagen.pods} pod(s): ${fit.datagen.need.cpu.toFixed(2)} CPU / ${fit.datagen.need.memoryGb.toFixed(2)} GiB), ${source}: ${room.kind === 'free' ? 'free ' : ''}${fit.room.cpu.toFixed(2)} CPU / ${fit.room.memoryGb.toFixed(2)} GiB`;
 }

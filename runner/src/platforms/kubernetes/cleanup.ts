@@ -38,7 +38,7 @@ async function step(out: CleanupStep[], log: (l: string) => void, name: string, 
 export async function cleanup(client: KubeClient, s: ClusterSettings, engine: () => Promise<QueryEngine>, opts: CleanupOptions): Promise<CleanupStep[]> {
   const out: CleanupStep[] = [];
   await step(out, opts.log, 'spark applications', () => deleteReleaseSparkApplications(client, s.release));
-  await step(out, opts.log, 'datagen job', () => deleteDatagenJob(client));
+  await step(out, opts.log, 'datagen and landing jobs', () => deleteDatagenJob(client));
   await step(out, opts.log, 'runner objects', () => deleteRunnerObjects(client, s.release));
 
   // Delta tables are not dropped here (no catalog DROP step): their files go with the buckets.

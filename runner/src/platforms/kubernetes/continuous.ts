@@ -2,7 +2,8 @@
 // streaming run (streaming/kubernetes-streaming-run.ts) with what it needs from the platform: the
 // CPU the streaming budget shares, from the same room the capacity preflight judges (capacity.ts
 // readRoom: each node's allocatable minus the pods' requests when the runner may list them, else whole
-// nodes or the declared cluster.nodes), and the query engine that reads gold's commits and silver's rows.
+// nodes or the declared cluster.nodes), and the query engine that reads gold's commits and silver's rows
+// and runs the retention and compaction passes.
 import type { LakebenchConfig } from '../../config/schema.js';
 import { openClusterQueryEngine } from '../../engines/cluster-engine.js';
 import type { StreamingPlan } from '../streaming.js';
@@ -10,7 +11,9 @@ import type { KubeClient } from './client.js';
 import { readRoom } from './capacity.js';
 import { clusterSettings } from './manifests/cluster-settings.js';
 import { EngineTableProbe } from './streaming/engine-table-probe.js';
+import { EngineStreamingMaintenance } from './streaming/streaming-maintenance.js';
 import { KubernetesStreamingRun } from './streaming/kubernetes-streaming-run.js';
+import { STREAMS_UP_TIMEOUT_S } from './streaming/streams-up.js';
 import { streamingClusterCpu } from './streaming-capacity.js';
 import { declaredClusterCpu, streamingSizing, type ClusterCpu } from './streaming/streaming-sizing.js';
 
@@ -37,5 +40,7 @@ export async function openClusterStreaming(
   // Read again when the jobs are sized: the room may have changed since the preflight.
   const cluster = await streamingBudgetCpu(client, plan.config);
   const probe = new EngineTableProbe(() => openClusterQueryEngine(plan.config), clusterSettings(plan.config).tableFormat, PROBE_TIMEOUT_SECONDS, plan.log);
-  return new KubernetesStreamingRun(client, plan, { cluster, probe, ...hooks });
+  const maintenance = new EngineStreamingMaintenance(() => openClusterQueryEngine(plan.config), clusterSettings(plan.config).tableFormat, plan.log);
+  // start() waits for the jobs to be up: the run's duration is streaming time (streaming/streams-up.ts).
+  return new KubernetesStreamingRun(client, plan, { cluster, probe, maintenance, streamsUpTimeoutSeconds: STREAMS_UP_TIMEOUT_S, ...hooks });
 }

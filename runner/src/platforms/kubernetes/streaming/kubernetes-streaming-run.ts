@@ -9,7 +9,7 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { BronzeBucket } from '../../../datagen/bronze-bucket.js';
 import { DATA_PREFIX, dataKey } from '../../../datagen/datagen-task.js';
 import { jobReportSchema, type JobReport } from '../../../model/streaming-job-report.js';
-import { STREAMING_JOBS, type GoldCommit, type LandedFile, type StreamingJob, type StreamingJobState, type StreamingObservation, type StreamingPlan, type StreamingRun } from '../../streaming.js';
+import { STREAMING_JOBS, type GoldCommit, type LandedFile, type MaintenanceRequest, type StreamingJob, type StreamingJobState, type StreamingObservation, type StreamingPlan, type StreamingRun } from '../../streaming.js';
 import type { KubeClient } from '../client.js';
 import { hasStatus } from '../client.js';
 import { listed, jobSchema, podSchema, safe, type Pod } from '../objects.js';
@@ -23,6 +23,9 @@ import { DRIVER_STOP_GRACE_S, LANDING_JOB_NAME, streamingObjects, type Streaming
 import { landingEntriesPrefix, reportKey, STREAMING_JOB_DEFINITIONS } from './streaming-jobs.js';
 import { clusterSettings } from '../manifests/cluster-settings.js';
 import type { ClusterCpu } from './streaming-sizing.js';
+import { streamsUp, StreamsNotUpError } from './streams-up.js';
+import type { StreamingMaintenance } from './streaming-maintenance.js';
+import type { MaintenanceActionRecord } from '../../../model/continuous-maintenance.js';
 
 /** What the tables show, read through the query engine (gold's commits with their summaries, silver's rows). */
 export interface TableProbe {
@@ -38,7 +41,17 @@ export type KubernetesStreamingOptions = {
   driverGoneSeconds?: number;
   onSubmitted?: (app: string) => void;
   onEnded?: (app: string) => void;
+  /**
+   * When set, start() resolves only once every job is up (its report written), so the run's duration
+   * counts streaming time, not the minutes the operator and the drivers take to start; at most this long.
+   */
+  streamsUpTimeoutSeconds?: number;
+  /** Retention and compaction passes on the run's tables (streaming-maintenance.ts); without one, none are made. */
+  maintenance?: StreamingMaintenance;
 };
+
+/** How often start() looks for the jobs' first reports. */
+const STREAMS_UP_POLL_MS = 3000;
 
 const appsPath = (ns: string) => `/apis/${SPARK_GROUP}/${SPARK_VERSION}/namespaces/${ns}/${SPARK_PLURAL}`;
 
@@ -58,6 +71,15 @@ export class KubernetesStreamingRun implements StreamingRun {
     private readonly plan: StreamingPlan,
     private readonly opts: KubernetesStreamingOptions = {},
   ) {}
+
+  get maintenanceSkipReason(): string | null {
+    return this.opts.maintenance ? this.opts.maintenance.skipReason : 'no query engine was given to maintain the tables';
+  }
+
+  async maintain(request: MaintenanceRequest): Promise<MaintenanceActionRecord[]> {
+    if (!this.opts.maintenance) throw new Error(`no maintenance pass: ${this.maintenanceSkipReason}`);
+    return this.opts.maintenance.maintain(request);
+  }
 
   private get log(): (line: string) => void {
     return this.plan.log;
@@ -82,6 +104,23 @@ export class KubernetesStreamingRun implements StreamingRun {
       );
       this.opts.onSubmitted?.(name);
       this.log(`${j.job}: SparkApplication ${name} submitted (${j.sizing.executors} executors, restart on failure)`);
+    }
+    if (this.opts.streamsUpTimeoutSeconds !== undefined) await this.waitUntilUp(this.opts.streamsUpTimeoutSeconds);
+  }
+
+  /** Until every job wrote this run's report (streams-up.ts): throws when one dies first or the time runs out. */
+  private async waitUntilUp(timeoutSeconds: number): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const jobs = await Promise.all(STREAMING_JOBS.map(async (job) => ({ job, view: this.view(job), reportWritten: (await this.readReport(job)) !== undefined })));
+      const up = streamsUp(jobs);
+      if (up.kind === 'up') {
+        this.log(`streaming: all three jobs up after ${((Date.now() - started) / 1000).toFixed(0)} s; the run's duration starts now`);
+        return;
+      }
+      if (up.kind === 'failed') throw new StreamsNotUpError(`${up.job} died before the streaming jobs were up: ${up.error}`);
+      if (Date.now() - started > timeoutSeconds * 1000) throw new StreamsNotUpError(`the streaming jobs were not up after ${timeoutSeconds} s; still waiting for ${up.waitingFor.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, STREAMS_UP_POLL_MS));
     }
   }
 

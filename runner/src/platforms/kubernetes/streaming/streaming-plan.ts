@@ -23,6 +23,9 @@ export const LANDING_JOB_NAME = 'lakebench-landing';
 export const DRIVER_STOP_GRACE_S = 150;
 export const LANDING_TASK_FILE = 'landing.json';
 export const landingConfigMapName = (runId: string): string => `lakebench-landing-${runId}`;
+const IVY_CACHE_CONF = 'spark.jars.ivy';
+/** Each streaming job's own Ivy cache, under the batch jobs' /tmp/ivy (an emptyDir in the Spark pods). */
+export const streamingIvyCache = (job: StreamingJob): string => `/tmp/ivy/${job}`;
 
 export type StreamingObjects = {
   settings: ClusterSettings;
@@ -86,6 +89,12 @@ export function streamingObjects(config: LakebenchConfig, input: StreamingObject
     // template, which Spark merges itself, so it holds without the operator's webhook.
     const driverSpec = app.spec.driver.template.spec;
     if (driverSpec) driverSpec.terminationGracePeriodSeconds = DRIVER_STOP_GRACE_S;
+    // The three applications are submitted at once, and the operator's controller runs their
+    // spark-submits side by side in one pod, each resolving the packages into spark.jars.ivy: in one
+    // shared Ivy cache they overwrite each other's files (seen on the real node: "impossible to put
+    // metadata file in cache", "Downloaded file size (0) doesn't match expected Content Length", every
+    // submission failed and was retried). One cache per job keeps them apart, on the driver too.
+    app.spec.sparkConf[IVY_CACHE_CONF] = streamingIvyCache(def.job);
     return { job: def.job, document, app, sizing: z };
   });
 

@@ -7,6 +7,7 @@ import { alwaysOnFor, DATAGEN_POD, EXECUTOR_CEILING, jobSizing, STREAMING_JOBS, 
 import { stageOverride } from '../../../model/sizing-options.js';
 import { BadInputError } from '../../../util/errors.js';
 import { DEFAULT_ENGINE } from '../manifests/sizing-table.js';
+import type { Room } from '../room.js';
 import { STREAMING_BUDGET_SHARE, streamingBudget, type StreamingBudget } from './streaming-budget.js';
 
 /** Continuous landing runs as one datagen pod: extra files are landed one after another, in index order. */
@@ -20,17 +21,17 @@ export type StreamingSizing = {
   sum: { cores: number; memoryGb: number; scratchGi: number };
 };
 
-export type ClusterCpu = {
-  cpu: number;
-  source: string;
-  /** `cpu` is the room left after the pods bound to the nodes, the always-on services among them: not budgeted again. */
-  alwaysOnCounted?: boolean;
-};
+/**
+ * The CPU the budget shares, and the room it comes from (room.ts): `free` room is what is left after
+ * the pods bound to the nodes, the always-on services among them, so they are not budgeted again;
+ * `whole` nodes budget them at the chart's default requests.
+ */
+export type ClusterCpu = { cpu: number } & Pick<Room, 'kind' | 'source'>;
 
 /** The cluster's CPU the config declares (cluster.nodes), when it does. */
 export function declaredClusterCpu(config: LakebenchConfig): ClusterCpu | undefined {
   const n = config.cluster?.nodes;
-  return n ? { cpu: n.count * n.cpu, source: 'declared cluster.nodes' } : undefined;
+  return n ? { cpu: n.count * n.cpu, kind: 'whole', source: 'declared cluster.nodes' } : undefined;
 }
 
 function uncapped(config: LakebenchConfig, job: SparkJob, scale: number): { sizing: JobSizing; fixed: boolean } {
@@ -47,7 +48,7 @@ export function streamingSizing(config: LakebenchConfig, scale: number, cluster:
   let jobs = base.map((b) => b.sizing);
   let budget: StreamingSizing['budget'] = null;
   if (cluster) {
-    const alwaysOnCpu = cluster.alwaysOnCounted ? 0 : alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE).cpu;
+    const alwaysOnCpu = cluster.kind === 'free' ? 0 : alwaysOnFor(config.cluster?.queryEngine ?? DEFAULT_ENGINE).cpu;
     const datagenCpu = LANDING_PODS * (config.datagen.pod ?? DATAGEN_POD).cpu;
     const b = streamingBudget({ clusterCpu: cluster.cpu, alwaysOnCpu, datagenCpu, jobs, fixed: new Set(base.filter((x) => x.fixed).map((x) => x.job)) });
     budget = { ...b, clusterCpu: cluster.cpu, alwaysOnCpu, datagenCpu, source: cluster.source };
