@@ -1,19 +1,20 @@
 // A short continuous run on the real node (README "Continuous mode"): the chart's runner Job with
 // `runner.config.pipeline.mode: continuous` (+ runner-overlay.yaml, scale 0.01, and
-// continuous-overlay.yaml: a 600 s run, short triggers, a round every 20 s, one executor per streaming
+// continuous-overlay.yaml: a 480 s run, triggers of 30 / 45 / 60 s, a round a minute, one executor per streaming
 // job at the smallest requests) next to the real Spark Operator. The runner generates the base set with
 // its Indexed Job, starts the landing Job and the three streaming SparkApplications (bronze-ingest,
 // silver-stream, gold-refresh), whose drivers and executors run as pods and write Iceberg tables through
 // the Hive Metastore; node-cron fires in-stream rounds on Trino; at the duration the runner stops and
 // deletes the applications and the landing Job and publishes metrics.json and the report. Checked from
 // the tables themselves where the facts live there: gold's snapshot summaries carry the silver time each
-// refresh covered, and each round read one of them; silver's snapshots show rows grew between rounds.
+// refresh covered, and each round read one of them; silver's snapshots show rows grew after the first round.
 import { BatchV1Api, CustomObjectsApi, type KubeConfig, type V1Job } from '@kubernetes/client-node';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { metricsSchema, type Metrics } from '../../runner/src/model/metrics.js';
+import { FRESHNESS_MAX_SHARE } from '../../runner/src/model/continuous-verdict.js';
 import { QUERIES } from '../../runner/src/sql/queries.js';
 import { s3Client } from '../harness/engines/s3.js';
 import { nodeBinaries } from '../harness/node/binaries.js';
@@ -31,7 +32,7 @@ const streamingApps = ['lakebench-bronze-ingest', 'lakebench-silver-stream', 'la
 const landingJob = 'lakebench-landing';
 const RUN_ID_LABEL = 'lakebench.io/run-id';
 const SPARK = { group: 'sparkoperator.k8s.io', version: 'v1beta2', plural: 'sparkapplications' };
-const durationSeconds = 600; // continuous-overlay.yaml
+const durationSeconds = 480; // continuous-overlay.yaml
 // Datagen, the streams' start, the duration, the stop (each driver writes its report) and publishing.
 const runDeadlineMs = 20 * 60_000;
 // One per executor the three jobs start, plus the operator's restarts of a failed one.
@@ -44,7 +45,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type AppItem = { metadata: { name: string; labels?: Record<string, string> }; status?: { applicationState?: { state?: string } } };
 
-describe('a continuous run on the real node (profile-tiny, hive-iceberg-trino, scale 0.01, 600 s)', () => {
+describe('a continuous run on the real node (profile-tiny, hive-iceberg-trino, scale 0.01, 480 s)', () => {
   let state: NodeState;
   let kc: KubeConfig;
   let batch: BatchV1Api;
@@ -170,9 +171,12 @@ describe('a continuous run on the real node (profile-tiny, hive-iceberg-trino, s
       // Files kept landing after the base set.
       expect(c!.landed.extra_files, 'files landed during the run').toBeGreaterThan(0);
 
-      // At least two rounds ran on Trino, every query of each succeeded.
+      // Rounds ran on Trino once gold had committed (the firings before are recorded skips), every query of
+      // each succeeded. One at least: on this node a round takes up to two minutes and gold's first
+      // commit comes 150–240 s into the 480 s run.
       const completed = c!.rounds.filter((r) => r.status === 'completed');
-      expect(completed.length, JSON.stringify(c!.rounds.map((r) => [r.status, r.skip_reason, r.error]))).toBeGreaterThanOrEqual(2);
+      expect(completed.length, JSON.stringify(c!.rounds.map((r) => [r.status, r.skip_reason, r.error]))).toBeGreaterThanOrEqual(1);
+      for (const r of c!.rounds.filter((r) => r.status === 'skipped')) expect(r.skip_reason, `round ${r.round_index}`).toMatch(/^(gold has no commit yet|round \d+ was still running)$/);
       for (const r of completed) {
         expect(r.queries.map((q) => q.id).sort(), `round ${r.round_index}`).toEqual(QUERIES.map((q) => q.id).sort());
         expect(r.failed_queries, `round ${r.round_index}`).toEqual([]);
@@ -185,13 +189,19 @@ describe('a continuous run on the real node (profile-tiny, hive-iceberg-trino, s
       expect(s.query_time_freshness_seconds, 'query-time freshness').not.toBeNull();
       expect(s.in_stream_composite_qph).toBeGreaterThan(0);
       expect(s.ingest_ratio).not.toBeNull();
-      // The verdict judges the run, not the harness: on a 2-CPU node under load the pipeline may be saturated
-      // (silver behind the landing, stale gold), which the product rightly calls FAILED, each with its figure.
-      // Nothing else may fail it: no job died, every round ran, gold committed, the jobs came up.
-      const saturation = ['SILVER_LAG_HIGH', 'FRESHNESS_TOO_OLD', 'INGEST_RATIO_LOW'];
-      const failedCodes = metrics.verdict.reasons.filter((r) => r.severity === 'FAILED').map((r) => r.code);
-      expect(failedCodes.filter((code) => !saturation.includes(code)), JSON.stringify(metrics.verdict.reasons)).toEqual([]);
-      if (failedCodes.length > 0) expect(s.pipeline_saturated || failedCodes.includes('FRESHNESS_TOO_OLD'), JSON.stringify(s)).toBe(true);
+      // The verdict follows the figures: each saturation reason is there exactly when its figure is past its
+      // limit (on this node the pipeline runs near them: silver 105–143 s behind of 150 s allowed, gold
+      // 125–313 s stale of 240 s), nothing else fails the run (no job died, gold committed, every round
+      // passed), and the only warnings are the locally imported images' missing digests.
+      const codes = (severity: string) => metrics.verdict.reasons.filter((r) => r.severity === severity).map((r) => r.code);
+      const expectedFailed = [
+        ...(s.ingest_ratio !== null && s.ingest_ratio < 0.95 ? ['INGEST_RATIO_LOW'] : []),
+        ...(s.silver_lag_seconds! > s.silver_lag_max_seconds! ? ['SILVER_LAG_HIGH'] : []),
+        ...(s.data_freshness_seconds! > FRESHNESS_MAX_SHARE * c!.duration_seconds ? ['FRESHNESS_TOO_OLD'] : []),
+      ];
+      expect(codes('FAILED').sort(), JSON.stringify(s)).toEqual(expectedFailed.sort());
+      expect(metrics.verdict.status).toBe(expectedFailed.length > 0 ? 'FAILED' : 'WARNING');
+      expect([...new Set(codes('WARNING'))], JSON.stringify(metrics.verdict.reasons)).toEqual(['IMAGE_WITHOUT_DIGEST']);
 
       // Nothing of the run is left running: no SparkApplication, no landing Job, no Spark pod of the run.
       const apps = ((await custom.listNamespacedCustomObject({ ...SPARK, namespace })) as { items: AppItem[] }).items;
@@ -206,28 +216,33 @@ describe('a continuous run on the real node (profile-tiny, hive-iceberg-trino, s
       expect(pods.map((p) => p.metadata?.name), 'Spark pods of the run').toEqual([]);
 
       // From the tables. Gold: each refresh's snapshot summary names the newest silver processing time it
-      // covered, and that time advanced over the run.
+      // covered, and that time advanced from one refresh to the next. On this node a refresh takes 96–278 s,
+      // so the 480 s run commits gold once or twice (the engines tier's streaming test checks the advance
+      // over several refreshes).
       const gold = await trino(`SELECT CAST(snapshot_id AS varchar), CAST(to_unixtime(committed_at) AS varchar), element_at(summary, '${coveredKey}') FROM ${goldTable} ORDER BY committed_at`);
       const covered = gold.map((row) => row[2] ?? '').filter((v) => v !== '' && v !== 'NULL');
-      expect(covered.length, `gold snapshots with ${coveredKey}: ${JSON.stringify(gold)}`).toBeGreaterThanOrEqual(2);
+      expect(covered.length, `gold snapshots with ${coveredKey}: ${JSON.stringify(gold)}`).toBeGreaterThanOrEqual(1);
       const coveredMs = covered.map((v) => Date.parse(v));
+      // The scorecard's data freshness is the worst of these refreshes: commit time − the silver time covered.
+      const refreshes = gold.filter((row) => row[2] && row[2] !== 'NULL').map((row) => Number(row[1]) - Date.parse(row[2]!) / 1000);
+      expect(Math.abs(Math.max(...refreshes) - s.data_freshness_seconds!), `refresh freshness from gold's snapshots: ${refreshes.join(', ')}`).toBeLessThan(0.01);
       expect(coveredMs.every((t) => Number.isFinite(t)), covered.join(', ')).toBe(true);
-      expect(coveredMs.every((t, i) => i === 0 || t >= coveredMs[i - 1]!), covered.join(', ')).toBe(true);
-      expect(coveredMs.at(-1)!, covered.join(', ')).toBeGreaterThan(coveredMs[0]!);
+      expect(coveredMs.every((t, i) => i === 0 || t > coveredMs[i - 1]!), covered.join(', ')).toBe(true);
       // Each round read one of those snapshots, and its covered time is the snapshot's own.
       const bySnapshot = new Map(gold.map((row) => [row[0] ?? '', row[2] ?? '']));
       for (const r of completed) {
         expect(bySnapshot.has(r.gold_commit_id ?? ''), `round ${r.round_index} read gold snapshot ${r.gold_commit_id}`).toBe(true);
         expect(Date.parse(r.source_max_processing_ts ?? ''), `round ${r.round_index}`).toBe(Date.parse(bySnapshot.get(r.gold_commit_id ?? '') ?? ''));
       }
-      // Silver: its rows (the snapshot summaries' total-records) grew between the first and the last round.
+      // Silver: its rows (the snapshot summaries' total-records) grew after the first round started: files
+      // kept landing and streaming in while rounds read gold.
       const silver = (await trino(`SELECT CAST(to_unixtime(committed_at) AS varchar), element_at(summary, 'total-records') FROM ${silverTable} ORDER BY committed_at`)).map(
         (row) => ({ at: Number(row[0]) * 1000, rows: Number(row[1]) }),
       );
       const silverRowsAt = (iso: string | null) => silver.filter((x) => x.at <= Date.parse(iso ?? '')).at(-1)?.rows ?? 0;
       const first = completed[0]!;
-      const last = completed.at(-1)!;
-      expect(silverRowsAt(last.start_time), `silver rows at round ${last.round_index} vs round ${first.round_index}: ${JSON.stringify(silver)}`).toBeGreaterThan(silverRowsAt(first.start_time));
+      expect(c!.window, "the window in metrics.json").toBeDefined();
+      expect(silverRowsAt(c!.window!.closed_at), `silver rows at the window's close vs at round ${first.round_index}: ${JSON.stringify(silver)}`).toBeGreaterThan(silverRowsAt(first.start_time));
       timings.total = Math.round((Date.now() - started) / 1000);
     },
     30 * 60_000,

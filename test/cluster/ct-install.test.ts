@@ -109,9 +109,11 @@ describe('ct install of the chart ci/ values files on the real node', () => {
     } catch (e) {
       const err = e as Error & { stdout?: string; stderr?: string };
       const printed = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-      // Helm's own error lines, then the tail: ct prints every pod's description and logs before each uninstall.
-      const errors = printed.split('\n').filter((line) => /^Error:|^Installing chart with values file/.test(line));
-      throw new Error(`ct ${args.join(' ')} failed: ${err.message}\n${errors.join('\n')}\n…\n${printed.slice(-30_000)}`);
+      // The tail (ct prints the namespace's events and every pod's description and logs before each
+      // uninstall), then a summary last, where a CI log that keeps only the end still shows it: Helm's
+      // error lines, each test hook's phase, the warning events and each pod's conditions.
+      const summary = printed.split('\n').filter((line) => /^Error:|^Installing chart with values file|^TEST SUITE:|^Phase:|\bWarning\b|^Name:\s|^\s+(Ready|ContainersReady|PodScheduled)\s+(True|False)|^\s+(State|Reason|Exit Code|Restart Count):/.test(line));
+      throw new Error(`ct ${args.join(' ')} failed: ${err.message}\n…\n${printed.slice(-20_000)}\n--- summary (${runnable.join(', ')}):\n${summary.join('\n').slice(-8_000)}`);
     }
     console.log(`ct install of ${runnable.join(', ')}: ${Math.round((Date.now() - started) / 1000)} s`);
     expect(output).toContain('All charts installed successfully');

@@ -8,7 +8,9 @@
 // 24 h, so the test checks exactly that split: between maintenance and DROP one snapshot is left,
 // the old snapshots' files and the old orphan are gone, the fresh orphan is still there; DROP …
 // PURGE deletes every file of the table but that orphan; the bucket step removes it. Then the
-// re-runs, --delete-buckets, and a dead endpoint through the real CLI (exit 1).
+// re-runs, --delete-buckets, and a dead endpoint through the real CLI (exit 1). First, on tables of
+// its own, a continuous run's retention and compaction pass through the same server at a 30 s
+// threshold (docs/pipeline.md §8.3).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,6 +52,7 @@ import { configSchema, type LakebenchConfig } from '../../runner/src/config/sche
 import { openClusterQueryEngine } from '../../runner/src/engines/cluster-engine.js';
 import { SparkThriftEngine } from '../../runner/src/engines/spark-thrift-engine.js';
 import type { QueryEngine } from '../../runner/src/engines/engine.js';
+import { runMaintenancePass, streamingMaintenanceTables } from '../../runner/src/platforms/kubernetes/streaming/streaming-maintenance.js';
 
 const SILVER = 'lakehouse.silver.customer_interactions_enriched';
 const GOLD = 'lakehouse.gold.customer_executive_dashboard';
@@ -166,6 +169,146 @@ afterAll(async () => {
   await postgres?.stop();
   await minio?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+// docs/pipeline.md §8.3: a continuous run's retention and compaction pass through the Spark Thrift
+// server, with the statements cleanup uses at the configured threshold (here 30 s, so snapshot and
+// file ages are the test's to choose), on an engine opened from the config per pass as the cluster
+// run opens it. Its own tables (bronze_raw, as the cluster names it, and a table of small files), so
+// the cleanup tests below see theirs untouched; dropped at the end.
+// What the statements rely on, as read in the source of Iceberg 1.10.1 (tag apache-iceberg-1.10.1),
+// its Spark 4.0 procedures:
+// - ExpireSnapshotsProcedure: `older_than` TimestampType (microseconds → expireOlderThan(millis)),
+//   `retain_last` IntegerType; one result row: deleted_data_files_count, …, deleted_manifest_lists_count, ….
+// - RemoveOrphanFilesProcedure: `older_than` TimestampType, `prefix_listing` BooleanType; unless
+//   `spark.testing` is set, validateInterval refuses an older_than less than 1 day before the
+//   server's clock ("Cannot remove orphan files with an interval less than 24 hours"); one result row
+//   per deleted file: orphan_file_location.
+// - RewriteDataFilesProcedure: `table` only (strategy, sort_order, options, where optional); one row:
+//   rewritten_data_files_count, added_data_files_count, rewritten_bytes_count, failed_data_files_count,
+//   removed_delete_files_count. Binpack (SizeBasedFileRewritePlanner, in Iceberg's core) rewrites a
+//   group of files below 75 % of the target size once it holds min-input-files (default 5) of them.
+// - BaseProcedure.loadSparkTable: a missing table is "Couldn't load table '…' in catalog '…'".
+describe('retention and compaction while streaming, through the Spark Thrift server (Iceberg 1.10 procedures) and Iceberg REST', () => {
+  const BRONZE_RAW = 'lakehouse.default.bronze_raw';
+  const SMALL = 'lakehouse.maint.small_files';
+  const MISSING = 'lakehouse.maint.never_created';
+  const THRESHOLD_S = 30;
+  const ORPHAN_FLOOR_S = SPARK_ORPHAN_MIN_AGE_HOURS * 3600;
+  const HOUR_MS = 3_600_000;
+  const snapshotIds = async (t: string) => {
+    await sql(`REFRESH TABLE ${t}`);
+    return (await sql(`SELECT snapshot_id FROM ${t}.snapshots ORDER BY committed_at`)).map((r) => String(r[0]));
+  };
+  const content = async (t: string) => {
+    await sql(`REFRESH TABLE ${t}`);
+    return (await sql(`SELECT count(*), sum(v) FROM ${t}`))[0]!.map(String);
+  };
+  /** One file per INSERT (a single partition of range()), so the table's file count is the test's. */
+  const insert = (t: string, from: number) => sql(`INSERT INTO ${t} SELECT id AS v FROM range(${from}, ${from + 100}, 1, 1)`);
+  const orphan = (t: string, age: string) => `${locations[t]}/data/orphan-${age}.parquet`;
+
+  it('expires snapshots older than the threshold, removes orphans only past 25 h (Iceberg refuses less), compacts, keeps the rows, and records a missing table as failed', async () => {
+    await sql('CREATE NAMESPACE IF NOT EXISTS lakehouse.default');
+    await sql('CREATE NAMESPACE lakehouse.maint');
+    // Old state: bronze_raw with 3 snapshots, the small-files table with 6 (one file each).
+    for (const t of [BRONZE_RAW, SMALL]) await sql(`CREATE TABLE ${t} (v BIGINT) USING iceberg`);
+    for (let i = 0; i < 6; i++) {
+      if (i < 3) await insert(BRONZE_RAW, i * 100);
+      await insert(SMALL, i * 100);
+    }
+    // In each table's data folder: an orphan three days old, and one two hours old (past the threshold,
+    // but younger than the 24 h below which Iceberg's procedure refuses to look).
+    for (const t of [BRONZE_RAW, SMALL]) {
+      locations[t] = /LOCATION '(s3:\/\/[^']+)'/.exec(String((await sql(`SHOW CREATE TABLE ${t}`))[0]![0]))![1]!;
+      await putObject(s3, orphan(t, 'days-old'), 'PAR1 orphan', { lastModified: new Date(Date.now() - 3 * DAY_MS) });
+      await putObject(s3, orphan(t, 'hours-old'), 'PAR1 orphan', { lastModified: new Date(Date.now() - 2 * HOUR_MS) });
+    }
+    const oldBronze = await snapshotIds(BRONZE_RAW);
+    const smallBefore = { snapshots: await snapshotIds(SMALL), files: await referencedFiles(SMALL), content: await content(SMALL) };
+    expect(oldBronze).toHaveLength(3);
+    expect(smallBefore.snapshots).toHaveLength(6);
+    expect(smallBefore.files).toHaveLength(6);
+    // Past the threshold; then young state: two more bronze_raw snapshots and a young orphan in each table.
+    await new Promise((r) => setTimeout(r, (THRESHOLD_S + 3) * 1000));
+    for (const from of [300, 400]) await insert(BRONZE_RAW, from);
+    for (const t of [BRONZE_RAW, SMALL]) await putObject(s3, orphan(t, 'young'), 'PAR1 orphan');
+    const youngBronze = (await snapshotIds(BRONZE_RAW)).slice(3);
+    const bronzeContent = await content(BRONZE_RAW);
+    expect(youngBronze).toHaveLength(2);
+
+    // Why orphan removal is given 25 h: at the threshold itself, Iceberg's procedure refuses.
+    const refused = await spark!.execute(
+      `CALL lakehouse.system.remove_orphan_files(table => 'maint.small_files', older_than => TIMESTAMP '${new Date(Date.now() - THRESHOLD_S * 1000).toISOString()}', prefix_listing => true)`,
+      { timeoutSeconds: 120 },
+    );
+    expect(refused.ok ? 'ok' : refused.error.message).toContain('Cannot remove orphan files with an interval less than 24 hours');
+
+    // The pass, on an engine opened from the config as a cluster run's pass opens it.
+    const engine = await openClusterQueryEngine(config);
+    const started = Date.now();
+    const records = await runMaintenancePass(engine, { retention: [BRONZE_RAW, SMALL, MISSING], compaction: [SMALL, MISSING] }, {
+      pass: 0, retention: true, compaction: true, retentionThresholdSeconds: THRESHOLD_S, statementTimeoutSeconds: 600, stopping: () => false,
+    }).finally(() => engine.close());
+    const ended = Date.now();
+    // The cluster's passes name bronze_raw so (in the catalog of the layer tables).
+    expect(streamingMaintenanceTables(engine).retention[0]).toBe(BRONZE_RAW);
+    expect(records.map((r) => `${r.action} ${r.table} ${r.status}`)).toEqual([
+      ...[BRONZE_RAW, SMALL].flatMap((t) => [`expire_snapshots ${t} ok`, `remove_orphan_files ${t} ok`]),
+      `expire_snapshots ${MISSING} failed`,
+      `remove_orphan_files ${MISSING} failed`,
+      `rewrite_data_files ${SMALL} ok`,
+      `rewrite_data_files ${MISSING} failed`,
+    ]);
+    for (const r of records) {
+      expect(r.pass).toBe(0);
+      expect(r.seconds).toBeGreaterThan(0);
+      expect(Date.parse(r.started_at)).toBeGreaterThanOrEqual(started);
+      expect(Date.parse(r.started_at)).toBeLessThanOrEqual(ended);
+      // As the statement used it: the threshold for snapshots, Iceberg's floor plus an hour for orphans, none for compaction.
+      expect(r.older_than_seconds, `${r.action} ${r.table}`).toBe({ expire_snapshots: THRESHOLD_S, remove_orphan_files: ORPHAN_FLOOR_S, rewrite_data_files: null }[r.action]);
+      if (r.table === MISSING) expect(r.error, r.action).toContain(`Couldn't load table 'maint.never_created' in catalog 'lakehouse'`);
+      else expect(r.error, `${r.action} ${r.table}`).toBeNull();
+    }
+    const record = (action: string, t: string) => records.find((r) => r.action === action && r.table === t)!;
+    // Appends only: no data file became unreferenced; each expired snapshot's manifest list went.
+    expect(record('expire_snapshots', BRONZE_RAW).detail).toMatch(/^deleted_data_files_count=0, .*deleted_manifest_lists_count=3, /);
+    expect(record('expire_snapshots', SMALL).detail).toMatch(/^deleted_data_files_count=0, .*deleted_manifest_lists_count=5, /);
+    // Exactly the days-old orphan went, in each table.
+    for (const t of [BRONZE_RAW, SMALL]) expect(record('remove_orphan_files', t).detail, t).toBe(`orphan_file_location=${orphan(t, 'days-old')}`);
+    expect(record('rewrite_data_files', SMALL).detail).toMatch(/^rewritten_data_files_count=6, added_data_files_count=1, rewritten_bytes_count=\d+, failed_data_files_count=0, removed_delete_files_count=0$/);
+
+    // bronze_raw: the old snapshots are gone, the young ones (inside the threshold) stay; so does every row.
+    expect(await snapshotIds(BRONZE_RAW)).toEqual(youngBronze);
+    expect(await content(BRONZE_RAW)).toEqual(bronzeContent);
+    // The small-files table: only its current snapshot survived the expiry, then the compaction added one
+    // that holds the same rows in one file.
+    const smallAfter = await snapshotIds(SMALL);
+    expect(smallAfter).toHaveLength(2);
+    expect(smallAfter[0]).toBe(smallBefore.snapshots[5]);
+    expect(await referencedFiles(SMALL)).toHaveLength(1);
+    expect(await content(SMALL)).toEqual(smallBefore.content);
+    // Orphans: the days-old one is gone from S3; the hours-old one, past the threshold but inside 25 h,
+    // stays, as does the young one (docs/pipeline.md §8.3: on Spark the threshold applies to snapshots only).
+    for (const t of [BRONZE_RAW, SMALL]) {
+      const data = await dataObjects(t);
+      expect(data, t).not.toContain(orphan(t, 'days-old'));
+      expect(data, t).toContain(orphan(t, 'hours-old'));
+      expect(data, t).toContain(orphan(t, 'young'));
+    }
+    // Once the window has closed, a pass runs nothing: every action is recorded as skipped.
+    const late = await runMaintenancePass(spark!, { retention: [BRONZE_RAW, SMALL], compaction: [SMALL] }, {
+      pass: 1, retention: true, compaction: true, retentionThresholdSeconds: 0, statementTimeoutSeconds: 600, stopping: () => true,
+    });
+    expect(late.map((r) => `${r.action} ${r.table} ${r.status}`)).toEqual([
+      ...[BRONZE_RAW, SMALL].flatMap((t) => [`expire_snapshots ${t} skipped`, `remove_orphan_files ${t} skipped`]),
+      `rewrite_data_files ${SMALL} skipped`,
+    ]);
+    expect(await snapshotIds(BRONZE_RAW)).toEqual(youngBronze);
+    // Their files (orphans aside, which the bucket step of the cleanup below removes) go with PURGE.
+    for (const t of [BRONZE_RAW, SMALL]) await sql(`DROP TABLE ${t} PURGE`);
+    await sql('DROP NAMESPACE lakehouse.maint');
+  });
 });
 
 describe('lakebench cleanup through the Spark Thrift server (Iceberg 1.10 procedures), Iceberg REST, MinIO and kube-apiserver', () => {

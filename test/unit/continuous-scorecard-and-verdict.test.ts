@@ -8,6 +8,7 @@ import { assembleMetrics } from '../../runner/src/model/assemble-metrics.js';
 import { metricsSchema } from '../../runner/src/model/metrics.js';
 import { configSchema } from '../../runner/src/config/schema.js';
 import type { RoundRecord } from '../../runner/src/model/continuous-metrics.js';
+import { skippedRound } from '../../runner/src/benchmark/in-stream-round.js';
 import type { QueryResult } from '../../runner/src/model/metrics.js';
 
 const T = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
@@ -180,11 +181,37 @@ describe('continuous verdict rules', () => {
 
   it('fails freshness above half the run, and a run that never refreshed gold', () => {
     expect(codes(facts({ goldCommits: [{ id: '0', committed_at: T(90), source_max_processing_ts: T(20) }] }))).toEqual(['FAILED FRESHNESS_TOO_OLD']);
-    expect(codes(facts({ goldCommits: [] }))).toEqual(['FAILED NO_GOLD_COMMIT']);
+    const f = facts({ goldCommits: [] });
+    const jobs = f.jobs.map((j) => (j.job === 'gold-refresh' ? { ...j, batches: [] } : j));
+    expect(codes({ ...f, jobs })).toEqual(['FAILED NO_GOLD_COMMIT']);
   });
 
-  it('warns when rounds were expected and none ran', () => {
+  it('fails, without claiming gold never refreshed, when the job reported refreshes the table probe never read', () => {
+    const f = facts({ goldCommits: [] });
+    const refreshes = f.jobs.find((j) => j.job === 'gold-refresh')!.batches.length;
+    expect(refreshes).toBeGreaterThan(0);
+    const reasons = continuousReasons(continuousBlock(f), opts);
+    expect(reasons.map((r) => `${r.severity} ${r.code}`)).toEqual(['FAILED GOLD_NOT_OBSERVED']);
+    expect(reasons[0]!.message).toBe(`gold-refresh reported ${refreshes} refresh(es), but no gold commit was read from the table during the run (see the run log for the probe's errors), so no freshness was measured`);
+  });
+
+  it('warns when rounds were expected and none ran: the schedule never fired inside the run', () => {
     expect(codes(facts({ rounds: [] }))).toEqual(['WARNING NO_ROUNDS']);
+    expect(continuousReasons(continuousBlock(facts({ rounds: [] })), opts)[0]!.message).toBe('in-stream rounds were expected but none ran (warm-up and schedule left no round inside the run)');
+  });
+
+  it('warns when rounds were expected and none ran: every firing skipped, counted by reason', () => {
+    const noGold = [0, 1, 2].map((i) => skippedRound(i, new Date(T(30 + 10 * i)), 'gold has no commit yet'));
+    const all = continuousReasons(continuousBlock(facts({ rounds: noGold })), opts);
+    expect(all.map((r) => `${r.severity} ${r.code}`)).toEqual(['WARNING NO_ROUNDS']);
+    expect(all[0]!.message).toBe('in-stream rounds were expected but none ran (3 rounds fired, all skipped: gold has no commit yet)');
+    const one = continuousReasons(continuousBlock(facts({ rounds: noGold.slice(0, 1) })), opts);
+    expect(one[0]!.message).toBe('in-stream rounds were expected but none ran (1 round fired, skipped: gold has no commit yet)');
+    // A round whose record was lost (its probe threw) leaves only the firings it made skip.
+    const mixed = [...noGold.slice(0, 2), skippedRound(4, new Date(T(80)), 'round 3 was still running')];
+    expect(continuousReasons(continuousBlock(facts({ rounds: mixed })), opts)[0]!.message).toBe(
+      'in-stream rounds were expected but none ran (3 rounds fired, all skipped: gold has no commit yet (2), round 3 was still running (1))',
+    );
   });
 
   it('warns (docs/results.md §3.5: maintenance errors) once per table and action that failed, never for ok or skipped ones', () => {

@@ -24,7 +24,7 @@ export type StreamingFacts = {
   /** QpH of the newest batch run on the same data and platform, when there is one. */
   batchBaselineQph: number | null;
   saturationRatio: number;
-  /** When the streams started and when the window closed (the runner began the stop: landing ends, catch-up batches follow). */
+  /** When the streams started and when the window closed (the deadline; the stop, with its catch-up batches, follows once the round or maintenance pass in flight is done). */
   window: { openedAt: string; closedAt: string };
   /** Silver lagging the landing by more than this at the window's close marks the pipeline saturated (silverLagMaxSeconds). */
   silverLagMaxSeconds: number;

@@ -2,8 +2,9 @@
 // rules' reasons: a streaming job that died and did not recover, an ingest ratio below the
 // threshold, silver lagging the landing beyond its allowance when the window closed, gold fresher
 // than half the run never reached, a round with failed queries (after the Q9 retry) ⇒ FAILED; an
-// ingest ratio above 1.05, rounds expected but none ran, a job that restarted and recovered, a failed
-// retention or compaction action ⇒ WARNING. Never PASSED with any of them.
+// ingest ratio above 1.05, rounds expected but none ran (the message says whether any fired, and why
+// each was skipped), a job that restarted and recovered, a failed retention or compaction action ⇒
+// WARNING. Never PASSED with any of them.
 import type { ContinuousBlock } from './continuous-metrics.js';
 import type { VerdictReason } from './metrics.js';
 import { queryFailureCode } from './verdict.js';
@@ -34,7 +35,13 @@ export function continuousReasons(block: ContinuousBlock, opts: { ingestRatioMin
   if (card.data_freshness_seconds !== null && card.data_freshness_seconds > FRESHNESS_MAX_SHARE * block.duration_seconds) {
     fail('FRESHNESS_TOO_OLD', `data freshness ${card.data_freshness_seconds.toFixed(1)} s is above ${FRESHNESS_MAX_SHARE * 100}% of the ${block.duration_seconds} s run`, 'gold-refresh');
   }
-  if (block.gold_commits.length === 0) fail('NO_GOLD_COMMIT', 'gold was never refreshed during the run, so no freshness was measured', 'gold-refresh');
+  if (block.gold_commits.length === 0) {
+    // The commits are read from gold's table; the job's own reports say whether it refreshed at all. A
+    // refresh the table never showed (the query engine did not answer the run's probe) is not "never".
+    const reported = block.jobs.find((j) => j.job === 'gold-refresh')?.batches ?? 0;
+    if (reported > 0) fail('GOLD_NOT_OBSERVED', `gold-refresh reported ${reported} refresh(es), but no gold commit was read from the table during the run (see the run log for the probe's errors), so no freshness was measured`, 'gold-refresh');
+    else fail('NO_GOLD_COMMIT', 'gold was never refreshed during the run, so no freshness was measured', 'gold-refresh');
+  }
   for (const r of block.rounds) {
     if (r.error !== null) fail('ROUND_FAILED', `round ${r.round_index} ran no query: ${r.error}`, 'benchmark');
     for (const q of r.queries.filter((q) => !q.success)) fail(queryFailureCode(q.error?.code), `round ${r.round_index}: ${q.id} ${q.name}: ${q.error?.message ?? 'failed'}`, 'benchmark');
@@ -47,6 +54,23 @@ export function continuousReasons(block: ContinuousBlock, opts: { ingestRatioMin
     failedMaintenance.set(key, { count: (failedMaintenance.get(key)?.count ?? 0) + 1, error: a.error });
   }
   for (const [what, f] of failedMaintenance) warn('MAINTENANCE_FAILED', `${what} failed in ${f.count} pass(es)${f.error ? `: ${f.error}` : ''}`, 'maintenance');
-  if (opts.roundsExpected && card.benchmark_rounds_count === 0) warn('NO_ROUNDS', 'in-stream rounds were expected but none ran (warm-up and schedule left no round inside the run)', 'benchmark');
+  if (opts.roundsExpected && card.benchmark_rounds_count === 0) warn('NO_ROUNDS', `in-stream rounds were expected but none ran ${whyNoRound(block.rounds)}`, 'benchmark');
   return reasons;
+}
+
+/**
+ * Why no round ran: the schedule never fired inside the run after the warm-up, or it fired and every
+ * firing was skipped, counted by reason ("3 rounds fired, all skipped: gold has no commit yet").
+ */
+function whyNoRound(rounds: ContinuousBlock['rounds']): string {
+  const skipped = rounds.filter((r) => r.status === 'skipped');
+  if (skipped.length === 0) return '(warm-up and schedule left no round inside the run)';
+  const byReason = new Map<string, number>();
+  for (const r of skipped) {
+    const reason = r.skip_reason ?? 'no reason recorded';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  const reasons = byReason.size === 1 ? [...byReason.keys()] : [...byReason].map(([reason, n]) => `${reason} (${n})`);
+  const fired = skipped.length === 1 ? '1 round fired, skipped' : `${skipped.length} rounds fired, all skipped`;
+  return `(${fired}: ${reasons.join(', ')})`;
 }

@@ -73,7 +73,7 @@ export async function runContinuous(run: ContinuousRunInput): Promise<BatchResul
     }
     const referenceDate = config.asOfDate?.slice(0, 10) ?? manifest.totals.event_date_max;
     streaming = await platform.openStreaming({ config, continuous: config.continuous, runId: rec.runId, referenceDate, base: manifest, log: rec.log });
-    facts = await streamPhase(run, rec, streaming, manifest);
+    facts = await streamPhase({ config, platform, progress, log: rec.log }, streaming, baseSetOf(manifest));
   } catch (e) {
     if (e instanceof Error && e.name === 'BadInputError') {
       await streaming?.stop('signal').catch(() => undefined);
@@ -90,19 +90,37 @@ export async function runContinuous(run: ContinuousRunInput): Promise<BatchResul
   return publishPhase(run, rec, { manifest: manifest ?? null, datagenSeconds, stages, facts, failure });
 }
 
-/** Phase 3: start the streams, fire rounds on the schedule, stop at the duration; what the run observed. */
-async function streamPhase({ config, platform, progress }: ContinuousRunInput, rec: OpenRecord, streaming: StreamingRun, base: Manifest): Promise<StreamingFacts> {
+/** What the stream phase needs of the run: the config, the platform's query engine and cores, where it reports. */
+export type StreamPhaseInput = {
+  config: LakebenchConfig;
+  platform: Pick<Platform, 'openQueryEngine' | 'resources'>;
+  progress: Pick<Progress, 'line'>;
+  log: (line: string) => void;
+};
+
+/** The base set as the scorecard counts it: already landed when the streams start. */
+export function baseSetOf(base: Manifest): StreamingFacts['base'] {
+  return { files: base.totals.file_count, rows: base.totals.total_rows, bytes: base.totals.total_bytes, filteredRows: base.aggregates.rows_by_data_quality_flag.duplicate_suspected ?? 0 };
+}
+
+/**
+ * Phase 3: start the streams, fire rounds on the schedule, close the window at the duration, stop;
+ * what the run observed. The window closes at the deadline (start + durationSeconds): a round or
+ * maintenance pass still running then is waited for before the stop, but that wait is not streaming
+ * time, so neither silver's lag nor duration_seconds grows with it.
+ */
+export async function streamPhase({ config, platform, progress, log }: StreamPhaseInput, streaming: StreamingRun, base: StreamingFacts['base']): Promise<StreamingFacts> {
   const c = config.continuous;
   // The duration is streaming time: it starts once the platform says the jobs are up (on a cluster,
   // minutes after their submission), not while they are still being submitted and started.
   await streaming.start();
   const start = Date.now();
-  rec.log(`streaming: landing, bronze-ingest every ${c.triggers.bronzeSeconds} s, silver-stream every ${c.triggers.silverSeconds} s, gold-refresh every ${c.triggers.goldRefreshSeconds} s`);
+  log(`streaming: landing, bronze-ingest every ${c.triggers.bronzeSeconds} s, silver-stream every ${c.triggers.silverSeconds} s, gold-refresh every ${c.triggers.goldRefreshSeconds} s`);
   const roundOptions: RoundOptions = { timeoutSeconds: config.benchmark.timeoutSeconds, q9RetryWaitSeconds: c.rounds.q9RetryWaitSeconds, q9MaxAttempts: c.rounds.q9MaxAttempts };
   const scheduler = startRoundScheduler({
     schedule: c.rounds.schedule,
     notBefore: new Date(start + c.rounds.warmupSeconds * 1000),
-    log: rec.log,
+    log,
     runRound: async (index, at) => {
       // The freshness probe: the newest gold commit when the round starts is the snapshot it reads.
       const started = new Date();
@@ -123,27 +141,35 @@ async function streamPhase({ config, platform, progress }: ContinuousRunInput, r
       }
     },
   });
-  const maintenance = startMaintenance({ streaming, config: c.maintenance, durationSeconds: c.durationSeconds, startMs: start, log: rec.log });
+  const maintenance = startMaintenance({ streaming, config: c.maintenance, durationSeconds: c.durationSeconds, startMs: start, log });
   const ticker = setInterval(() => {
     void streaming.observe().then((o) => progress.line(`streaming: ${o.landed.length} files landed, silver ${o.silver_rows} rows, ${o.gold_commits.length} gold commits`)).catch(() => undefined);
   }, OBSERVE_EVERY_MS);
   let rounds: RoundRecord[];
   let maintained: MaintenanceBlock;
+  let closedMs: number;
   try {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + c.durationSeconds * 1000 - Date.now())));
+    // A timer may fire a millisecond before the wall clock reaches its time: wait until it has.
+    const deadline = start + c.durationSeconds * 1000;
+    while (Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, deadline - Date.now()));
   } finally {
+    // The window closes when the duration's wait ends, before waiting for the round or maintenance
+    // pass in flight (minutes, possibly): silver's lag is judged at this instant (silverLagSeconds),
+    // and the streaming window it ends is the run's duration_seconds.
+    closedMs = Date.now();
     clearInterval(ticker);
     [rounds, maintained] = await Promise.all([scheduler.stop(), maintenance.stop()]);
   }
-  // The window closes here: what silver holds now is judged against what landed (silverLagSeconds).
-  const closedAt = new Date().toISOString();
+  const closedAt = new Date(closedMs).toISOString();
+  const durationSeconds = (closedMs - start) / 1000;
+  const overran = (Date.now() - closedMs) / 1000;
+  if (overran >= 1) log(`window closed after ${durationSeconds.toFixed(1)} s; the round or maintenance pass in flight then took ${overran.toFixed(1)} s more to finish`);
   const jobs = await streaming.stop('duration');
   const seen = await streaming.observe();
-  const durationSeconds = (Date.now() - start) / 1000;
-  rec.log(`streaming stopped after ${durationSeconds.toFixed(1)} s: ${jobs.map((j) => `${j.job} ${j.batches.length} batches (${j.stopped_by})`).join(', ')}`);
+  log(`streaming stopped ${((Date.now() - start) / 1000).toFixed(1)} s after it started: ${jobs.map((j) => `${j.job} ${j.batches.length} batches (${j.stopped_by})`).join(', ')}`);
   return {
     durationSeconds,
-    base: { files: base.totals.file_count, rows: base.totals.total_rows, bytes: base.totals.total_bytes, filteredRows: base.aggregates.rows_by_data_quality_flag.duplicate_suspected ?? 0 },
+    base,
     landed: seen.landed,
     jobs,
     goldCommits: seen.gold_commits,

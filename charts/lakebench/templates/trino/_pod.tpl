@@ -29,11 +29,16 @@ spec:
       ports:
         - name: http
           containerPort: {{ $t.port }}
+      # Ready once the server has started, not when its HTTP port first answers: /v1/info answers
+      # "starting": true while plugins and catalogs still load, and the coordinator then refuses
+      # queries and a worker's announcements. The image's own health-check script
+      # (/usr/lib/trino/bin/health-check) reads "starting" from /v1/info, as trinodb/charts'
+      # readiness probe does; liveness stays on /v1/info, as there.
       readinessProbe:
-        httpGet:
-          path: /v1/info
-          port: http
+        exec:
+          command: [/usr/lib/trino/bin/health-check]
         periodSeconds: 10
+        timeoutSeconds: 5
       livenessProbe:
         httpGet:
           path: /v1/info

@@ -23,6 +23,8 @@ export const LANDING_JOB_NAME = 'lakebench-landing';
 export const DRIVER_STOP_GRACE_S = 150;
 export const LANDING_TASK_FILE = 'landing.json';
 export const landingConfigMapName = (runId: string): string => `lakebench-landing-${runId}`;
+// Spark 4.0.1's spark-submit takes its Ivy home from this property (SparkSubmitArguments.ivyRepoPath,
+// read from config JAR_IVY_REPO_PATH; checked in the spark-core 4.0.1 jar).
 const IVY_CACHE_CONF = 'spark.jars.ivy';
 /** Each streaming job's own Ivy cache, under the batch jobs' /tmp/ivy (an emptyDir in the Spark pods). */
 export const streamingIvyCache = (job: StreamingJob): string => `/tmp/ivy/${job}`;
