@@ -7,8 +7,6 @@ import { defineConfig } from 'vitest/config';
 // started by the tier's first file and stopped by its globalSetup teardown when the run ends) is
 // never up while another tier runs. A project without fileParallelism: false must not share a
 // groupOrder with one that has it (vitest refuses different maxWorkers in one group).
-const CLUSTER_CONTINUOUS = 'test/cluster/continuous.test.ts';
-
 export default defineConfig({
   test: {
     projects: [
@@ -43,10 +41,6 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
-          // The continuous run on the node (11–13 min, and on 2 cores it runs at the pipeline's limits and
-          // has not passed: README "Continuous mode"): run it with
-          // LAKEBENCH_CLUSTER_CONTINUOUS=1 npx vitest run --project cluster test/cluster/continuous.test.ts.
-          exclude: process.env.LAKEBENCH_CLUSTER_CONTINUOUS === '1' ? [] : [CLUSTER_CONTINUOUS],
           globalSetup: ['test/harness/node/global-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 1_200_000,

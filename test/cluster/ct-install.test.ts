@@ -20,6 +20,7 @@ import { cacheBin } from '../harness/cache.js';
 import { nodeBinaries } from '../harness/node/binaries.js';
 import { ensureNode } from '../harness/node/shared.js';
 import type { NodeState } from '../harness/node/state.js';
+import { waitFor } from '../harness/node/wait.js';
 import { selectCiFiles } from './fixtures/ct-install-ci-files.js';
 import { createStaticVolumes, prepareLakehouse, teardownLakehouse, type LakehouseSite } from './fixtures/lakehouse-release.js';
 
@@ -128,12 +129,11 @@ describe('ct install of the chart ci/ values files on the real node', () => {
     }
     // ct's uninstall removed the releases: their pods go (the garbage collector deletes them after their
     // Deployments and StatefulSets), but for the finished test hooks, which helm keeps.
-    const leftovers = async () => {
+    await waitFor('pods of the uninstalled releases', 120_000, [], async () => {
       const { stdout } = await kubectl(['get', 'pods', '-n', namespace, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.phase}{"\\n"}{end}']);
-      return stdout.split('\n').filter((line) => line && !/-test-[a-z0-9-]+ Succeeded$/.test(line));
-    };
-    const deadline = Date.now() + 120_000;
-    while ((await leftovers()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
-    expect(await leftovers()).toEqual([]);
+      const left = stdout.split('\n').filter((line) => line && !/-test-[a-z0-9-]+ Succeeded$/.test(line));
+      if (left.length > 0) throw new Error(left.join(', '));
+      return true;
+    });
   });
 });

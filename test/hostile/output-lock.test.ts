@@ -143,6 +143,22 @@ describe('release on signals', () => {
     expect(existsSync(lockOf(out))).toBe(false);
   });
 
+  it("a generate stopped by SIGTERM while it waits (--wait) for another's lock exits 143 and leaves that lock alone", async () => {
+    // Held from another host: never taken over, so the second waits for as long as it is told to.
+    const waitOut = path.join(tmp, 'signal-while-waiting');
+    writeLock(waitOut, { host: 'elsewhere.example' });
+    const p = startLakebench(['generate', '--local', '--scale', '0.01', '--output', waitOut, '--wait']);
+    const deadline = Date.now() + 240_000;
+    while (!p.stderr().includes('output folder lock: waiting for') && p.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(p.stderr()).toContain('output folder lock: waiting for lakebench run (pid 1 on host elsewhere.example');
+    // The lock's signal handlers are in place before its file can be taken (a SIGTERM right after the
+    // file appeared used to kill the process with the lock left behind): the signal ends the wait cleanly.
+    p.child.kill('SIGTERM');
+    const r = await p.done;
+    expect([r.code, r.signal], r.stderr).toEqual([128 + os.constants.signals.SIGTERM, null]);
+    expect(readLock(waitOut).token).toBe('planted');
+  });
+
   it('a run stopped by SIGINT records itself incomplete, then releases the lock', async () => {
     const p = startLakebench(['run', '--local', '--scale', '0.01', '--output', out, '--skip-benchmark']);
     await holding(p, out);

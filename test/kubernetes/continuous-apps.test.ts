@@ -23,8 +23,8 @@ import { clusterSettings } from '../../runner/src/platforms/kubernetes/manifests
 import type { SparkApplication } from '../../runner/src/platforms/kubernetes/manifests/spark-application.js';
 import { landingTaskSchema, runClusterLanding } from '../../runner/src/platforms/kubernetes/streaming/cluster-landing.js';
 import type { KubernetesStreamingRun } from '../../runner/src/platforms/kubernetes/streaming/kubernetes-streaming-run.js';
-import { DRIVER_STOP_GRACE_S, LANDING_JOB_NAME, LANDING_TASK_FILE, landingConfigMapName, streamingObjects } from '../../runner/src/platforms/kubernetes/streaming/streaming-plan.js';
-import { StreamsNotUpError } from '../../runner/src/platforms/kubernetes/streaming/streams-up.js';
+import { DRIVER_STOP_GRACE_S, LANDING_JOB_NAME, LANDING_TASK_FILE, landingConfigMapName, PYTHON_CLEAN_STOP, streamingObjects } from '../../runner/src/platforms/kubernetes/streaming/streaming-plan.js';
+import { STREAMS_UP_TIMEOUT_S, StreamsNotUpError } from '../../runner/src/platforms/kubernetes/streaming/streams-up.js';
 import { STREAMING_RETRIES, STREAMING_RETRY_INTERVAL_S } from '../../runner/src/platforms/kubernetes/streaming/streaming-jobs.js';
 import { STREAMING_JOBS, type StreamingJob, type StreamingPlan, type StreamingRun } from '../../runner/src/platforms/streaming.js';
 
@@ -87,11 +87,13 @@ async function operatorStatus(job: StreamingJob, state: string, executionAttempt
 }
 
 /** What a streaming job leaves next to its checkpoint (the contract's job report). */
-async function jobReport(bucket: string, job: StreamingJob, batches: number, stoppedBy: string | null): Promise<void> {
+async function jobReport(bucket: string, job: StreamingJob, batches: number, stoppedBy: string | null, lastBatchRows?: number): Promise<void> {
+  const rows = Array.from({ length: batches }, (_, i) => 100 * (i + 1));
+  if (lastBatchRows !== undefined) rows.push(lastBatchRows);
   const report = {
     job,
     run_id: RUN,
-    batches: Array.from({ length: batches }, (_, i) => ({ batch_id: i, started_at: `2026-12-03T14:00:0${i}Z`, committed_at: `2026-12-03T14:00:1${i}Z`, rows: 100 * (i + 1) })),
+    batches: rows.map((n, i) => ({ batch_id: i, started_at: `2026-12-03T14:00:0${i}Z`, committed_at: `2026-12-03T14:00:1${i}Z`, rows: n })),
     stopped_by: stoppedBy,
   };
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `ckpt/${RUN}/${job}/report.json`, Body: JSON.stringify(report) }));
@@ -172,6 +174,8 @@ describe('continuous mode on the kubernetes platform', () => {
       expect(app.spec.sparkConf['spark.driver.userClassPathFirst']).toBe('true');
       // The driver's clean stop (its running batch, then the report) outlasts the default 30 s grace period.
       expect(app.spec.driver.template.spec?.terminationGracePeriodSeconds).toBe(DRIVER_STOP_GRACE_S);
+      // …and is the Python job's own: the preStop hook signals it before the kubelet's SIGTERM reaches the JVM.
+      expect(app.spec.driver.template.spec?.containers[0]?.lifecycle?.preStop?.exec?.command).toEqual([...PYTHON_CLEAN_STOP]);
       const volumes = app.spec.driver.template.spec?.volumes ?? [];
       expect(volumes.find((v) => v.name === 'job-config')?.configMap?.name).toBe(`lakebench-${job}-${RUN}`);
 
@@ -182,7 +186,7 @@ describe('continuous mode on the kubernetes platform', () => {
       // Checkpoints under <checkpointBase>/<run-id>/<job>/ in the job's writer bucket, the report beside them.
       expect(doc.streaming.checkpoint_uri).toBe(`s3a://${writer[job]}/ckpt/${RUN}/${job}/`);
       expect(doc.metrics_uri).toBe(`s3a://${writer[job]}/ckpt/${RUN}/${job}/report.json`);
-      expect(doc.streaming).toMatchObject({ duration_seconds: 90, trigger_seconds: { 'bronze-ingest': 5, 'silver-stream': 10, 'gold-refresh': 20 }[job], bronze_raw: { ident: 'lakehouse.default.bronze_raw', location: 's3a://lakebench-bronze/warehouse/default.db/bronze_raw' } });
+      expect(doc.streaming).toMatchObject({ duration_seconds: 90 + STREAMS_UP_TIMEOUT_S, trigger_seconds: { 'bronze-ingest': 5, 'silver-stream': 10, 'gold-refresh': 20 }[job], bronze_raw: { ident: 'lakehouse.default.bronze_raw', location: 's3a://lakebench-bronze/warehouse/default.db/bronze_raw' } });
       if (job === 'bronze-ingest') expect(doc.streaming).toMatchObject({ max_files_per_trigger: 3, bronze_schema: expect.stringMatching(/^id bigint, row_id bigint, event_timestamp timestamp, /) });
       writeFileSync(path.join(docsDir, `${job}.json`), JSON.stringify(doc));
     }
@@ -197,7 +201,7 @@ describe('continuous mode on the kubernetes platform', () => {
     await run.stop('duration');
   });
 
-  it('observes states, restarts, reports and landed files; stop deletes everything in data order and records stopped_by duration', async () => {
+  it('observes states, restarts, reports and landed files; stop deletes the landing Job, waits for bronze-ingest to take the last landed files, deletes the applications and records stopped_by duration', async () => {
     // A base file, and an extra file an interrupted earlier run left: that one must not be streamed now.
     for (const key of [dataKey(0), dataKey(25 + 40)]) await s3.send(new PutObjectCommand({ Bucket: 'lakebench-bronze', Key: key, Body: 'x' }));
     const log: string[] = [];
@@ -209,7 +213,7 @@ describe('continuous mode on the kubernetes platform', () => {
     const task = landingTaskSchema.parse(JSON.parse(taskCm.data?.[LANDING_TASK_FILE] ?? 'null'));
     const F = task.first_index;
     expect(F).toBe(25); // the base set of scale 0.01 in 1 MiB files
-    expect(task).toMatchObject({ interval_ms: 1000, duration_seconds: 90, prefix: 'customer/interactions/', entries_prefix: `customer/_manifest/landing/${RUN}/` });
+    expect(task).toMatchObject({ interval_ms: 1000, duration_seconds: 90 + STREAMS_UP_TIMEOUT_S, prefix: 'customer/interactions/', entries_prefix: `customer/_manifest/landing/${RUN}/` });
     const sigterm = new AbortController();
     const pod = runClusterLanding(task, { workDir: mkdtempSync(path.join(os.tmpdir(), 'lakebench-landing-')), log: () => {}, signal: sigterm.signal });
 
@@ -242,20 +246,27 @@ describe('continuous mode on the kubernetes platform', () => {
       sigterm.abort();
       return pod;
     })();
-    const final = await run.stop('duration');
+    const stopping = run.stop('duration');
     const landed = await kubelet;
     expect(landed.landed).toBeGreaterThanOrEqual(2);
+    // The stop's catch-up: with the landing stopped, bronze-ingest commits one more batch holding every
+    // landed row not ingested yet (its four batches above hold 1,000), and the stop goes on.
+    const landedRows = planFor(configFor(), []).base.totals.total_rows + (await run.observe()).landed.reduce((n, f) => n + f.rows, 0);
+    await jobReport('lakebench-bronze', 'bronze-ingest', 4, 'signal', landedRows - 1000);
+    const final = await stopping;
+    expect(log.filter((l) => l.startsWith('stop: bronze-ingest'))).toEqual([expect.stringMatching(new RegExp(`^stop: bronze-ingest holds every landed row \\(${landedRows}\\) after \\d+ s$`))]);
 
     expect(final.map((j) => [j.job, j.state, j.stopped_by, j.restarts, j.batches.length])).toEqual([
-      ['bronze-ingest', 'stopped', 'duration', 0, 4],
+      ['bronze-ingest', 'stopped', 'duration', 0, 5],
       ['silver-stream', 'stopped', 'duration', 1, 2],
       ['gold-refresh', 'stopped', 'duration', 0, 0],
     ]);
     expect(((await custom().listNamespacedCustomObject({ group, version, namespace: NS, plural })) as { items: unknown[] }).items).toEqual([]);
     expect(platform.running.size).toBe(0);
-    // The landing stopped first, then the applications in data order.
+    // The landing stopped first, then the three applications (at once).
     const deletes = env.proxy.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('?')[0]!.split('/').pop());
-    expect(deletes.filter((n) => n === LANDING_JOB_NAME || STREAMING_JOBS.map(appName).includes(n ?? '')).slice(-4)).toEqual([LANDING_JOB_NAME, ...STREAMING_JOBS.map(appName)]);
+    const stopDeletes = deletes.filter((n) => n === LANDING_JOB_NAME || STREAMING_JOBS.map(appName).includes(n ?? '')).slice(-4);
+    expect([stopDeletes[0], [...stopDeletes.slice(1)].sort()]).toEqual([LANDING_JOB_NAME, STREAMING_JOBS.map(appName).sort()]);
     // The run's documents are gone; the landed files left the data prefix, their entries stayed.
     const maps = (await core().listNamespacedConfigMap({ namespace: NS })).items.map((m) => m.metadata?.name ?? '');
     expect(maps.filter((n) => n.endsWith(RUN))).toEqual([]);
@@ -279,6 +290,8 @@ describe('continuous mode on the kubernetes platform', () => {
     expect(seen.jobs[1]).toMatchObject({ job: 'silver-stream', state: 'stopped', stopped_by: 'failed', restarts: STREAMING_RETRIES, error: 'driver exited with code 1' });
     const final = await run.stop('duration');
     expect(final.map((j) => [j.job, j.stopped_by])).toEqual([['bronze-ingest', 'duration'], ['silver-stream', 'failed'], ['gold-refresh', 'duration']]);
+    // bronze-ingest (running, no batch reported) did not take the landed rows within its two 5 s triggers: the stop went on.
+    expect(log.filter((l) => l.startsWith('stop: bronze-ingest'))).toEqual([expect.stringMatching(/^stop: bronze-ingest holds 0 of \d+ landed rows after 10 s \(two triggers\); stopping it with the rest not ingested$/)]);
   });
 
   it('an interruption (the run guard’s stopRunning on SIGTERM) deletes the streaming applications and the landing Job', async () => {

@@ -70,6 +70,23 @@ describe('continuous scorecard', () => {
     expect(s.total_core_hours).toBeCloseTo(200 / 3600, 9);
   });
 
+  it("counts the rates over the window: the stop's catch-up batch and files landed after the close are in the totals, not per second", () => {
+    const f = facts();
+    const late = facts({
+      landed: [...f.landed, { index: 3, key: 'part-000003.parquet', rows: 300, bytes: 2 ** 28, filtered_rows: 0, landed_at: T(105) }],
+      jobs: f.jobs.map((j) => (j.job === 'bronze-ingest' ? { ...j, batches: [...j.batches, { started_at: T(110), committed_at: T(112), rows: 300 }] } : j)),
+    });
+    const s = continuousScorecard(late);
+    expect(s.total_rows_processed).toBe(1800);
+    expect(s.rows_landed).toBe(1800);
+    expect(s.ingest_ratio).toBe(1);
+    expect(s.total_data_processed_gb).toBe(1.75);
+    // Unchanged from the same run without the late file: 1500 rows and 1.5 GiB in the 100 s window.
+    expect(s.sustained_throughput_rps).toBe(15);
+    expect(s.pipeline_throughput_gb_per_second).toBe(0.015);
+    expect(s.compute_efficiency_gb_per_core_hour).toBeCloseTo(1.5 / (200 / 3600), 9);
+  });
+
   it('has no degradation without a batch baseline, and no QpH without rounds', () => {
     expect(continuousScorecard(facts({ batchBaselineQph: null })).qph_degradation_pct).toBeNull();
     const none = continuousScorecard(facts({ rounds: [] }));

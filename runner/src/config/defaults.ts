@@ -19,3 +19,6 @@ export const DEFAULT_TABLE_FORMAT = 'iceberg';
 export const DEFAULT_CATALOG_TYPE = 'hive';
 /** The catalog the layer tables live in, as Spark and the query engines name it. */
 export const DEFAULT_CATALOG_NAME = 'lakehouse';
+
+/** Continuous mode: an ingest ratio (ingested ÷ landed) below this marks the pipeline saturated (docs/pipeline.md §8.6). */
+export const DEFAULT_SATURATION_RATIO = 0.95;

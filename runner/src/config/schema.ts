@@ -3,7 +3,7 @@
 // Every object is strict: an unknown key is an error, never silently ignored.
 import { z } from 'zod';
 import cron from 'node-cron';
-import { DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_TYPE, DEFAULT_CLUSTER_QUERY_ENGINE, DEFAULT_SCALE, DEFAULT_TABLE_FORMAT, MAX_SCALE, MIN_SCALE } from './defaults.js';
+import { DEFAULT_CATALOG_NAME, DEFAULT_CATALOG_TYPE, DEFAULT_CLUSTER_QUERY_ENGINE, DEFAULT_SATURATION_RATIO, DEFAULT_SCALE, DEFAULT_TABLE_FORMAT, MAX_SCALE, MIN_SCALE } from './defaults.js';
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?Z)?$/;
 
@@ -123,7 +123,7 @@ const continuousSchema = z
         q9MaxAttempts: z.number().int().min(1).max(10).default(3),
       })
       .prefault({}),
-    saturationRatio: z.number().gt(0).max(1).default(0.95).describe('ingest ratio (ingested ÷ landed) below this ⇒ pipeline_saturated'),
+    saturationRatio: z.number().gt(0).max(1).default(DEFAULT_SATURATION_RATIO).describe('ingest ratio (ingested ÷ landed) below this ⇒ pipeline_saturated'),
     // docs/pipeline.md §8.3: Iceberg retention and compaction while the jobs stream (cluster only;
     // the embedded run records them as skipped). The bounds are the spec's.
     maintenance: z

@@ -95,9 +95,15 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
     const m = mean((job(name)?.batches ?? []).map((b) => seconds(b.started_at, b.committed_at) * 1000));
     return m;
   };
-  const bronzeRows = (job('bronze-ingest')?.batches ?? []).reduce((n, b) => n + b.rows, 0);
+  // The rates are of the window: the stop's catch-up batches, and files the landing Job wrote between
+  // the close and its deletion, count in the totals and the ingest ratio but not per second of the run.
+  const closed = Date.parse(f.window.closedAt);
+  const bronzeBatches = job('bronze-ingest')?.batches ?? [];
+  const bronzeRows = bronzeBatches.reduce((n, b) => n + b.rows, 0);
+  const bronzeRowsInWindow = bronzeBatches.filter((b) => Date.parse(b.committed_at) <= closed).reduce((n, b) => n + b.rows, 0);
   const landedRows = f.base.rows + f.landed.reduce((n, l) => n + l.rows, 0);
   const landedGb = (f.base.bytes + f.landed.reduce((n, l) => n + l.bytes, 0)) / GiB;
+  const landedGbInWindow = (f.base.bytes + f.landed.filter((l) => Date.parse(l.landed_at) <= closed).reduce((n, l) => n + l.bytes, 0)) / GiB;
   const freshness = f.goldCommits.map(refreshFreshnessSeconds).filter((v): v is number => v !== null);
   const completed = f.rounds.filter((r) => r.status === 'completed');
   const roundQph = completed.map((r) => r.qph).filter((v): v is number => v !== null);
@@ -113,7 +119,7 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
   return {
     data_freshness_seconds: freshness.length ? Math.max(...freshness) : null,
     query_time_freshness_seconds: median(queryFreshness),
-    sustained_throughput_rps: f.durationSeconds > 0 ? bronzeRows / f.durationSeconds : null,
+    sustained_throughput_rps: f.durationSeconds > 0 ? bronzeRowsInWindow / f.durationSeconds : null,
     end_to_end_latency_ms: latencies.every((v) => v !== null) ? latencies.reduce((a, b) => a! + b!, 0) : null,
     stage_latency_profile: profile,
     composite_qph: inStreamQph,
@@ -125,9 +131,9 @@ export function continuousScorecard(f: StreamingFacts): ContinuousScorecard {
     total_rows_processed: bronzeRows,
     rows_landed: landedRows,
     total_data_processed_gb: landedGb,
-    pipeline_throughput_gb_per_second: f.durationSeconds > 0 ? landedGb / f.durationSeconds : null,
+    pipeline_throughput_gb_per_second: f.durationSeconds > 0 ? landedGbInWindow / f.durationSeconds : null,
     total_core_hours: coreHours,
-    compute_efficiency_gb_per_core_hour: coreHours ? landedGb / coreHours : null,
+    compute_efficiency_gb_per_core_hour: coreHours ? landedGbInWindow / coreHours : null,
     ingest_ratio: ingestRatio,
     silver_lag_seconds: silverLag,
     silver_lag_max_seconds: f.silverLagMaxSeconds,
@@ -172,11 +178,11 @@ export function continuousBlock(f: StreamingFacts): ContinuousBlock {
 export const CONTINUOUS_SCORE_DESCRIPTIONS: Record<string, string> = {
   data_freshness_seconds: 'Worst refresh freshness: max over gold commits of commit time − the newest silver processing time it covered.',
   query_time_freshness_seconds: 'Median over rounds of round start − the newest silver processing time of the gold commit the round read.',
-  sustained_throughput_rps: 'Rows committed to bronze_raw ÷ run duration.',
+  sustained_throughput_rps: 'Rows committed to bronze_raw by the window\'s close ÷ run duration.',
   end_to_end_latency_ms: 'Mean bronze batch + mean silver batch + mean gold refresh duration.',
   in_stream_composite_qph: 'Median round QpH (power run, hot, Q9 retried on contention).',
   qph_degradation_pct: '(1 − in-stream QpH ÷ QpH of the newest batch run on the same data) × 100; null without such a run.',
-  ingest_ratio: 'Rows committed to bronze_raw ÷ rows in the files landed before the window closed (base set included), from the manifest.',
+  ingest_ratio: 'Rows committed to bronze_raw ÷ rows landed (base set included), from the manifest; both counted after the stop, whose catch-up batches ingest what landed until the landing stopped.',
   silver_lag_seconds: 'Age, when the window closed, of the oldest landed rows silver had not committed by then (0 when silver held everything landed), from the manifest entries and the silver-stream batches.',
   pipeline_saturated: 'ingest_ratio below continuous.saturationRatio, or silver_lag_seconds above silver_lag_max_seconds = 2 × (bronze trigger + silver trigger).',
   total_core_hours: 'Cores held by the jobs × run duration ÷ 3600.',

@@ -106,31 +106,40 @@ export class OutputLock {
     };
     const deadline = Date.now() + opts.waitSeconds * 1000;
     let waitingFor: string | undefined;
-    for (;;) {
-      if (await createExclusive(file, holder)) return new OutputLock(file, holder);
-      const current = await readHolder(file);
-      if (current === undefined) continue; // released in between: try again at once
-      const state = holderState(current, { host: holder.host, processStart });
-      if (state === 'gone') {
-        if (await takeOver(folder, current, holder)) {
-          opts.log(`output folder lock: took over from ${describeHolder(current)}, which is no longer running`);
-          return new OutputLock(file, holder);
+    // The exit and signal handlers go in before the file can appear: a SIGTERM landing between the
+    // link that creates it and the return (seen under load) killed the process with the lock left
+    // behind. Until the file holds this holder's token, releasing leaves it alone.
+    const lock = new OutputLock(file, holder);
+    try {
+      for (;;) {
+        if (await createExclusive(file, holder)) return lock;
+        const current = await readHolder(file);
+        if (current === undefined) continue; // released in between: try again at once
+        const state = holderState(current, { host: holder.host, processStart });
+        if (state === 'gone') {
+          if (await takeOver(folder, current, holder)) {
+            opts.log(`output folder lock: took over from ${describeHolder(current)}, which is no longer running`);
+            return lock;
+          }
+          continue;
         }
-        continue;
+        if (Date.now() >= deadline) {
+          const waited = opts.waitSeconds > 0 ? ` (waited ${opts.waitSeconds} s)` : '';
+          const unknown = state === 'unknown' ? ' (another host: its process cannot be checked from here)' : '';
+          throw new BadInputError(
+            `output folder is in use by ${describeHolder(current)}${unknown}${waited}: wait for it with --wait, choose another --output, or remove ${file} if that process no longer runs`,
+            folder,
+          );
+        }
+        if (waitingFor !== current.token) {
+          waitingFor = current.token;
+          opts.log(`output folder lock: waiting for ${describeHolder(current)} to finish`);
+        }
+        await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
       }
-      if (Date.now() >= deadline) {
-        const waited = opts.waitSeconds > 0 ? ` (waited ${opts.waitSeconds} s)` : '';
-        const unknown = state === 'unknown' ? ' (another host: its process cannot be checked from here)' : '';
-        throw new BadInputError(
-          `output folder is in use by ${describeHolder(current)}${unknown}${waited}: wait for it with --wait, choose another --output, or remove ${file} if that process no longer runs`,
-          folder,
-        );
-      }
-      if (waitingFor !== current.token) {
-        waitingFor = current.token;
-        opts.log(`output folder lock: waiting for ${describeHolder(current)} to finish`);
-      }
-      await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())));
+    } catch (e) {
+      lock.detach();
+      throw e;
     }
   }
 

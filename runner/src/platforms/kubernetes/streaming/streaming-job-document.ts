@@ -15,6 +15,7 @@ import { adapt } from '../../../sql/dialect.js';
 import type { StreamingJob } from '../../streaming.js';
 import type { ClusterSettings } from '../manifests/cluster-settings.js';
 import { checkpointPrefix, reportKey, type StreamingJobDefinition } from './streaming-jobs.js';
+import { selfStopSeconds } from './streams-up.js';
 
 /** bronze-ingest and silver-stream poll for their input this often (docs/pipeline.md §8.1), or at their trigger when it is shorter. */
 export const INPUT_POLL_SECONDS = 15;
@@ -70,7 +71,7 @@ export function streamingJobDocument(def: StreamingJobDefinition, s: ClusterSett
   const trigger = def.triggerSeconds(c);
   const streaming = streamingSettingsSchema.parse({
     trigger_seconds: trigger,
-    duration_seconds: c.durationSeconds,
+    duration_seconds: selfStopSeconds(c),
     checkpoint_uri: `s3a://${s.buckets[def.writer]}/${checkpointPrefix(c, input.runId, def.job)}`,
     poll_seconds: Math.max(0.1, Math.min(INPUT_POLL_SECONDS, trigger)),
     wait_seconds: Math.min(INPUT_WAIT_SECONDS, c.durationSeconds),

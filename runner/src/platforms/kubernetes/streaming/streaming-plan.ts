@@ -16,11 +16,21 @@ import { JOB_CONFIG_DIR, JOB_CONFIG_FILE } from '../manifests/spark-pod-template
 import { landingTaskSchema, type LandingTask } from './cluster-landing.js';
 import { landingEntriesPrefix, STREAMING_JOB_DEFINITIONS, STREAMING_RETRIES, STREAMING_RETRY_INTERVAL_S } from './streaming-jobs.js';
 import { streamingJobDocument } from './streaming-job-document.js';
+import { selfStopSeconds } from './streams-up.js';
 import { declaredClusterCpu, streamingSizing, type ClusterCpu, type StreamingSizing } from './streaming-sizing.js';
 
 export const LANDING_JOB_NAME = 'lakebench-landing';
 /** A streaming driver's termination grace period: its clean stop's two minutes, plus writing the report. */
 export const DRIVER_STOP_GRACE_S = 150;
+/**
+ * The driver's preStop hook. The kubelet's SIGTERM goes to the container's first process: tini, which
+ * passes it to spark-submit's JVM only. The JVM's shutdown hook then stops the SparkContext under the
+ * Python job, in the middle of its micro-batch, and the job's own clean stop (finish the batch, stop
+ * the query, write the report with stopped_by "signal") never runs. So the hook signals the Python
+ * process (the JVM's child, `python3` as PythonRunner starts it) first and holds the SIGTERM back
+ * until it has exited. pkill and pgrep come with procps in Spark's image.
+ */
+export const PYTHON_CLEAN_STOP = ['/bin/sh', '-c', 'pkill -TERM -x python3 || exit 0; while pgrep -x python3 >/dev/null; do sleep 1; done'] as const;
 export const LANDING_TASK_FILE = 'landing.json';
 export const landingConfigMapName = (runId: string): string => `lakebench-landing-${runId}`;
 // Spark 4.0.1's spark-submit takes its Ivy home from this property (SparkSubmitArguments.ivyRepoPath,
@@ -90,7 +100,11 @@ export function streamingObjects(config: LakebenchConfig, input: StreamingObject
     // grace period must outlast that, or the kubelet kills it after the default 30 s. Set in the pod
     // template, which Spark merges itself, so it holds without the operator's webhook.
     const driverSpec = app.spec.driver.template.spec;
-    if (driverSpec) driverSpec.terminationGracePeriodSeconds = DRIVER_STOP_GRACE_S;
+    if (driverSpec) {
+      driverSpec.terminationGracePeriodSeconds = DRIVER_STOP_GRACE_S;
+      const driver = driverSpec.containers[0];
+      if (driver) driver.lifecycle = { preStop: { exec: { command: [...PYTHON_CLEAN_STOP] } } };
+    }
     // The three applications are submitted at once, and the operator's controller runs their
     // spark-submits side by side in one pod, each resolving the packages into spark.jars.ivy: in one
     // shared Ivy cache they overwrite each other's files (seen on the real node: "impossible to put
@@ -106,7 +120,7 @@ export function streamingObjects(config: LakebenchConfig, input: StreamingObject
     datagen: datagenTask(input.runId, params, { ...s.storage, bucket: s.buckets.bronze }, s.runnerImage),
     first_index: input.manifest.totals.file_count,
     interval_ms: landingIntervalMs(c.landing, params.file_size_bytes),
-    duration_seconds: c.durationSeconds,
+    duration_seconds: selfStopSeconds(c),
     prefix: DATA_PREFIX,
     entries_prefix: landingEntriesPrefix(input.runId),
   });

@@ -9,6 +9,15 @@ import type { AppView } from './app-state.js';
 /** How long the jobs may take to come up before the run gives up on them. */
 export const STREAMS_UP_TIMEOUT_S = 900;
 
+/**
+ * How long the landing pod and each streaming job run by themselves (from their own start): a safety
+ * net should the runner die. The runner stops them when the window closes, and the window opens only
+ * once all three jobs are up, at most STREAMS_UP_TIMEOUT_S after their submission. Ending by themselves
+ * after durationSeconds, they stopped before the close (bronze-ingest, up first, by the minute and more
+ * the other two took on the real node), and silver's lag at the close was that of a stopped pipeline.
+ */
+export const selfStopSeconds = (c: { durationSeconds: number }): number => c.durationSeconds + STREAMS_UP_TIMEOUT_S;
+
 export type JobStart = { job: StreamingJob; view: AppView; reportWritten: boolean };
 
 export type StreamsUp = { kind: 'up' } | { kind: 'waiting'; waitingFor: string[] } | { kind: 'failed'; job: StreamingJob; error: string };
