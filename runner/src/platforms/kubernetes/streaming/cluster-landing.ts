@@ -1,6 +1,6 @@
 // Continuous datagen on the cluster (docs/data.md §7): one pod of the runner image keeps landing extra
 // bronze files F, F+1, … next to the base set (bronze-ingest streams the whole data prefix, base set
-// first) for the run's duration; their entries go under the run's own prefix, apart from the base
+// first) until the runner deletes its Job when the window closes; their entries go under the run's own prefix, apart from the base
 // manifest's, whose fingerprint covers the base set only. The
 // schedule and the file generation are the embedded landing's (datagen/landing.ts): each file is made
 // in the pod's work folder, then uploaded, and only then its entry is written, with `landed_at` the
