@@ -12,7 +12,8 @@ import { jobReportSchema, type JobReport } from '../../../model/streaming-job-re
 import { STREAMING_JOBS, type GoldCommit, type LandedFile, type MaintenanceRequest, type StreamingJob, type StreamingJobState, type StreamingObservation, type StreamingPlan, type StreamingRun } from '../../streaming.js';
 import type { KubeClient } from '../client.js';
 import { hasStatus } from '../client.js';
-import { listed, jobSchema, podSchema, safe, type Pod } from '../objects.js';
+import { listed, jobSchema, safe } from '../objects.js';
+import { waitForPodsGone } from '../pods-gone.js';
 import { deleteSparkApplication, APP_NAME_LABEL, SPARK_GROUP, SPARK_PLURAL, SPARK_VERSION } from '../spark-monitor.js';
 import { deleteConfigMap } from '../stage-runner.js';
 import { watchUntil } from '../watch.js';
@@ -52,8 +53,8 @@ export type KubernetesStreamingOptions = {
 
 /** How long the stop waits for the landing pod to go after its Job was deleted (it stops on SIGTERM). */
 const LANDING_POD_GONE_S = 60;
-/** How often start() looks for the jobs' first reports. */
-const STREAMS_UP_POLL_MS = 3000;
+/** How often the run re-reads the jobs' reports while it waits on them (coming up, the stop's catch-up). */
+const REPORT_POLL_MS = 3000;
 
 const appsPath = (ns: string) => `/apis/${SPARK_GROUP}/${SPARK_VERSION}/namespaces/${ns}/${SPARK_PLURAL}`;
 
@@ -122,7 +123,7 @@ export class KubernetesStreamingRun implements StreamingRun {
       }
       if (up.kind === 'failed') throw new StreamsNotUpError(`${up.job} died before the streaming jobs were up: ${up.error}`);
       if (Date.now() - started > timeoutSeconds * 1000) throw new StreamsNotUpError(`the streaming jobs were not up after ${timeoutSeconds} s; still waiting for ${up.waitingFor.join(', ')}`);
-      await new Promise((resolve) => setTimeout(resolve, STREAMS_UP_POLL_MS));
+      await new Promise((resolve) => setTimeout(resolve, REPORT_POLL_MS));
     }
   }
 
@@ -189,7 +190,7 @@ export class KubernetesStreamingRun implements StreamingRun {
           this.log(`stop: bronze-ingest holds ${ingested} of ${landed} landed rows after ${limitSeconds} s (two triggers); stopping it with the rest not ingested`);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, STREAMS_UP_POLL_MS));
+        await new Promise((resolve) => setTimeout(resolve, REPORT_POLL_MS));
       }
     } finally {
       bronze.destroy();
@@ -301,40 +302,8 @@ export class KubernetesStreamingRun implements StreamingRun {
   /** Waits (by watch) until the application's pods are gone: the driver has written its report by then. */
   private async driverGone(app: string): Promise<void> {
     const seconds = this.opts.driverGoneSeconds ?? DRIVER_STOP_GRACE_S + 30;
-    const left = await this.podsGone(`${APP_NAME_LABEL}=${app}`, seconds);
+    const left = await waitForPodsGone(this.client, `${APP_NAME_LABEL}=${app}`, seconds);
     if (left.length > 0) this.log(`${app}: pods still there ${seconds} s after the application was deleted (${left.join(', ')}); reading its report as it is`);
-  }
-
-  /** Waits (by watch) until no pod matches the selector, at most `seconds`; the pods still there then. */
-  private async podsGone(labelSelector: string, seconds: number): Promise<string[]> {
-    const ns = this.client.namespace;
-    const alive = new Set<string>();
-    try {
-      await watchUntil<Pod>(this.client, {
-        what: 'pod',
-        path: `/api/v1/namespaces/${ns}/pods`,
-        labelSelector,
-        list: async () => {
-          const l = await this.client.core.listNamespacedPod({ namespace: ns, labelSelector });
-          return { items: l.items as unknown[], resourceVersion: l.metadata?.resourceVersion ?? '0' };
-        },
-        parse: safe(podSchema),
-        onListed: (items) => {
-          alive.clear();
-          for (const p of items) alive.add(p.metadata.name);
-          return alive.size === 0;
-        },
-        onObject: (type, pod) => {
-          if (type === 'DELETED') alive.delete(pod.metadata.name);
-          else if (type !== 'LISTED') alive.add(pod.metadata.name);
-          return alive.size === 0;
-        },
-        signal: AbortSignal.timeout(seconds * 1000),
-      });
-      return [];
-    } catch {
-      return [...alive];
-    }
   }
 
   private async deleteLandingJob(): Promise<void> {
@@ -359,7 +328,7 @@ export class KubernetesStreamingRun implements StreamingRun {
     // And its pod: no file lands once this returns, so the stop's catch-up and the ingest ratio count a
     // landed set that no longer grows. (Foreground deletion would say the same, but only where the
     // garbage collector runs.)
-    const left = await this.podsGone(`job-name=${LANDING_JOB_NAME}`, LANDING_POD_GONE_S);
+    const left = await waitForPodsGone(this.client, `job-name=${LANDING_JOB_NAME}`, LANDING_POD_GONE_S);
     if (left.length > 0) this.log(`landing: pod ${left.join(', ')} still there ${LANDING_POD_GONE_S} s after its Job was deleted`);
   }
 
